@@ -1,0 +1,33 @@
+"""provenance: a source reliability and provenance checker for news."""
+
+from .errors import ExtractError, FetchError, IngestError, ProvenanceError, RuleFileError, StoreError, WarcError
+from .extract import extract_article
+from .fingerprint import fingerprint_article
+from .ingest import read_inputs
+from .models import Article, Copy, Document, Fingerprint, InputProblem, Metadata, MinHashRecipe, Zone
+from .pipeline import AuditOptions, audit
+from .store import AuditStore
+
+__all__ = [
+    "Article",
+    "AuditOptions",
+    "AuditStore",
+    "Copy",
+    "Document",
+    "ExtractError",
+    "FetchError",
+    "Fingerprint",
+    "IngestError",
+    "InputProblem",
+    "Metadata",
+    "MinHashRecipe",
+    "ProvenanceError",
+    "RuleFileError",
+    "StoreError",
+    "WarcError",
+    "Zone",
+    "audit",
+    "extract_article",
+    "fingerprint_article",
+    "read_inputs",
+]

@@ -1,0 +1,206 @@
+"""Stage 2: turn a Document into an Article.
+
+- HTML: trafilatura finds the body and the metadata (title, author, date,
+  site name, canonical URL), with comments excluded. The whole page is also
+  rendered to text, line by line, and zoned, so that boilerplate, hidden
+  blocks and footers are kept beside the body.
+- Plain-text page dumps and JSON Lines ``text`` records: the zoner in
+  :mod:`provenance.zones` finds the body and the metadata.
+
+Metadata given with the input (a JSON Lines record's ``url``, ``title``,
+``byline``, ``published``) wins over what is found on the page. Where each
+value came from is kept: ``published_source`` is one of ``record``,
+``html-meta``, ``dateline`` or ``url``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from importlib.metadata import version
+
+from .dates import find_dates
+from .errors import ExtractError
+from .models import Article, Document, Metadata, Zone
+from .zones import Layout, normalise_space, zone_page
+
+__all__ = ["extract_article", "registered_domain", "render_html_text"]
+
+_VERSION = version("provenance")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas", "math"})
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br dd details dialog div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+)
+
+
+def extract_article(doc: Document) -> Article:
+    """Extract the article of one document. Raises ExtractError when there is none."""
+    if doc.kind == "html":
+        return _from_html(doc)
+    return _from_text(doc)
+
+
+def _from_text(doc: Document) -> Article:
+    layout = zone_page(doc.content, doc.hints)
+    body = _body_text(doc.content, layout.zones)
+    if not body:
+        raise ExtractError("no article text found", source=doc.location)
+    published, source, raw = _published(doc.hints, layout, None)
+    url = doc.hints.url or layout.url
+    return Article(
+        location=doc.location,
+        kind=doc.kind,
+        raw_sha256=doc.raw_sha256,
+        page_text=doc.content,
+        text=body,
+        zones=layout.zones,
+        title=layout.title,
+        byline=layout.byline,
+        published=published,
+        published_source=source,
+        published_raw=raw,
+        url=url,
+        domain=registered_domain(url),
+        site_name=layout.site_name,
+        credits=layout.credits,
+        encoding=doc.encoding,
+        extractor=f"provenance-zones-{_VERSION}",
+        notes=doc.notes + layout.notes,
+    )
+
+
+def _from_html(doc: Document) -> Article:
+    import trafilatura
+
+    tree = trafilatura.load_html(doc.content)
+    if tree is None:
+        raise ExtractError("not parseable as HTML", source=doc.location)
+    page_text = render_html_text(tree)
+    try:
+        result = trafilatura.bare_extraction(
+            tree, url=doc.hints.url, include_comments=False, with_metadata=True
+        )
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ExtractError(f"HTML extraction failed ({type(exc).__name__}: {exc})", source=doc.location) from exc
+    body = (getattr(result, "text", None) or "").strip() if result is not None else ""
+    if not body:
+        raise ExtractError("no article text found in the HTML", source=doc.location)
+    meta = Metadata(
+        url=doc.hints.url,
+        title=doc.hints.title or _clean(result.title),
+        byline=doc.hints.byline or _clean(result.author),
+        published=doc.hints.published,
+        site_name=doc.hints.site_name or _clean(result.sitename),
+    )
+    layout = zone_page(page_text, meta, known_body=body)
+    canonical = _clean(result.url)
+    url = doc.hints.url or canonical
+    published, source, raw = _published(meta, layout, _clean(result.date))
+    return Article(
+        location=doc.location,
+        kind=doc.kind,
+        raw_sha256=doc.raw_sha256,
+        page_text=page_text,
+        text=body,
+        zones=layout.zones,
+        title=meta.title or layout.title,
+        byline=meta.byline or layout.byline,
+        published=published,
+        published_source=source,
+        published_raw=raw,
+        url=url,
+        canonical_url=canonical,
+        domain=registered_domain(url),
+        site_name=meta.site_name or layout.site_name,
+        credits=layout.credits,
+        encoding=doc.encoding,
+        extractor=f"trafilatura-{version('trafilatura')}",
+        notes=doc.notes + layout.notes,
+    )
+
+
+def render_html_text(tree: object) -> str:
+    """The visible text of a page, one line per block element, hidden blocks included."""
+    parts: list[str] = []
+    stack: list[tuple[object, bool]] = [(tree, False)]
+    while stack:
+        element, closing = stack.pop()
+        tag = getattr(element, "tag", None)
+        tag = tag.lower() if isinstance(tag, str) else None
+        if closing:
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            parts.append(getattr(element, "tail", None) or "")
+            continue
+        if tag is None or tag in _SKIP_TAGS:
+            parts.append(getattr(element, "tail", None) or "")
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        parts.append(getattr(element, "text", None) or "")
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(list(element)))  # type: ignore[call-overload]
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _body_text(page: str, zones: tuple[Zone, ...]) -> str:
+    return "\n\n".join(page[z.start : z.end] for z in zones if z.kind == "body").strip()
+
+
+def _published(hints: Metadata, layout: Layout, html_date: str | None) -> tuple[str | None, str | None, str | None]:
+    if hints.published:
+        return _normalise_date(hints.published), "record", hints.published
+    if html_date:
+        return _normalise_date(html_date), "html-meta", html_date
+    if layout.published is not None:
+        return layout.published.iso, "dateline", layout.published.raw
+    url = hints.url or layout.url
+    match = _URL_DATE.search(url or "")
+    if match:
+        try:
+            return dt.date(*map(int, match.groups())).isoformat(), "url", match.group(0).strip("/")
+        except ValueError:
+            return None, None, None
+    return None, None, None
+
+
+def _normalise_date(value: str) -> str | None:
+    """An ISO 8601 date, or date-time with offset, from a date string of any common shape."""
+    text = value.strip()
+    try:
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        found = find_dates(text)
+        return found[0].iso if found else None
+    if stamp.tzinfo is None:
+        return stamp.date().isoformat()
+    return stamp.isoformat()
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = normalise_space(value)
+    return text or None
+
+
+@lru_cache(maxsize=1)
+def _tld_extractor() -> object:
+    import tldextract
+
+    # No suffix-list URLs: always the snapshot that ships with tldextract, never the network.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+@lru_cache(maxsize=65536)
+def registered_domain(url: str | None) -> str | None:
+    """The registered domain of a URL: ``https://www.bbc.co.uk/news`` gives ``bbc.co.uk``."""
+    if not url:
+        return None
+    result = _tld_extractor()(url)  # type: ignore[operator]
+    domain = result.top_domain_under_public_suffix or result.ipv4 or None
+    return str(domain).lower() if domain else None

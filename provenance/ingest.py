@@ -1,0 +1,282 @@
+"""Stage 1: read inputs into decoded Documents.
+
+``read_inputs(paths)`` walks files and directories and yields one
+:class:`Document` per article, or an :class:`InputProblem` for every input that
+cannot be audited. It never raises for a bad input: empty, binary, truncated,
+oversized or undecodable inputs become problems that name the input, and the
+walk goes on.
+
+Readers by suffix (each may also end in ``.gz``):
+
+    .txt .text          plain-text page dump    -> Document(kind="text")
+    .html .htm .xhtml   HTML page               -> Document(kind="html")
+    .jsonl .ndjson      one article per line    -> Document(kind="record" or "html")
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import hashlib
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal
+
+from .models import Document, InputKind, InputProblem, Metadata
+
+__all__ = ["DEFAULT_MAX_BYTES", "IngestOptions", "read_inputs", "decode_bytes", "reader_for"]
+
+ReaderKind = Literal["text", "html", "jsonl"]
+
+_SUFFIXES: dict[str, ReaderKind] = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+_RECORD_FIELDS = ("url", "title", "byline", "published", "site_name")
+
+
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    #: Largest page (after decompression) that is read; larger inputs are refused.
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def reader_for(path: Path) -> ReaderKind | None:
+    """The reader for a path, from its suffixes (``page.html.gz`` -> ``html``)."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return _SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def read_inputs(
+    paths: Iterable[str], options: IngestOptions | None = None
+) -> Iterator[Document | InputProblem]:
+    """Yield a Document for each article found under ``paths``, in a stable order."""
+    options = options or IngestOptions()
+    for given in paths:
+        if given.startswith(("http://", "https://")):
+            yield InputProblem(given, "URL inputs are not supported yet; save the page and audit the file")
+            continue
+        path = Path(given)
+        if path.is_dir():
+            for file in _walk(path):
+                kind = reader_for(file)
+                if kind is not None:
+                    yield from _read_file(file, kind, options)
+        elif path.is_file():
+            yield from _read_file(path, reader_for(path) or _sniff(path), options)
+        elif path.exists():
+            yield InputProblem(given, "not a regular file or directory")
+        else:
+            yield InputProblem(given, "no such file or directory")
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _sniff(path: Path) -> ReaderKind:
+    try:
+        with _open(path) as handle:
+            head = handle.read(512).lstrip().lower()
+    except (OSError, EOFError, zlib.error):
+        return "text"
+    return "html" if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")) else "text"
+
+
+def _open(path: Path) -> IO[bytes]:
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _read_file(path: Path, kind: ReaderKind, options: IngestOptions) -> Iterator[Document | InputProblem]:
+    location = str(path)
+    if kind == "jsonl":
+        yield from _read_jsonl(path, options)
+        return
+    try:
+        with _open(path) as handle:
+            data = handle.read(options.max_bytes + 1)
+    except EOFError as exc:
+        yield InputProblem(location, f"truncated gzip file ({exc})")
+        return
+    except (OSError, zlib.error) as exc:
+        yield InputProblem(location, _os_problem(exc))
+        return
+    if len(data) > options.max_bytes:
+        yield InputProblem(location, f"larger than the {_mb(options.max_bytes)} limit; raise --max-bytes to audit it")
+        return
+    yield _document(location, kind, data, Metadata())
+
+
+def _read_jsonl(path: Path, options: IngestOptions) -> Iterator[Document | InputProblem]:
+    location = str(path)
+    count = 0
+    try:
+        with _open(path) as handle:
+            for number, line in enumerate(_lines(handle, options.max_bytes), start=1):
+                if isinstance(line, int):
+                    yield InputProblem(f"{location}:{number}", f"line longer than the {_mb(line)} limit")
+                    continue
+                if not line.strip():
+                    continue
+                count += 1
+                yield _record(f"{location}:{number}", line)
+    except EOFError as exc:
+        yield InputProblem(location, f"truncated gzip file after {count} records ({exc})")
+        return
+    except (OSError, zlib.error) as exc:
+        yield InputProblem(location, _os_problem(exc))
+        return
+    if count == 0:
+        yield InputProblem(location, "empty file: no JSON Lines records")
+
+
+def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes | int]:
+    """Lines of a stream; an over-long line is skipped and reported as the limit."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = handle.readline(limit + 1)
+            yield limit
+            continue
+        yield line
+
+
+def _record(location: str, line: bytes) -> Document | InputProblem:
+    try:
+        record = json.loads(line)
+    except UnicodeDecodeError:
+        return InputProblem(location, "record is not valid UTF-8")
+    except json.JSONDecodeError as exc:
+        return InputProblem(location, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(record, dict):
+        return InputProblem(location, f"expected a JSON object, got {type(record).__name__}")
+    hints: dict[str, str | None] = {}
+    for name in _RECORD_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            return InputProblem(location, f"field {name!r} must be a string, got {type(value).__name__}")
+        hints[name] = (value.strip() or None) if isinstance(value, str) else None
+    kind: InputKind
+    for name, kind in (("html", "html"), ("text", "record")):
+        body = record.get(name)
+        if body is None:
+            continue
+        if not isinstance(body, str):
+            return InputProblem(location, f"field {name!r} must be a string, got {type(body).__name__}")
+        if not body.strip():
+            return InputProblem(location, f"field {name!r} is empty")
+        digest = hashlib.sha256(line.strip()).hexdigest()
+        return Document(location, kind, body, digest, Metadata(**hints))
+    return InputProblem(location, "record has neither 'text' nor 'html'")
+
+
+def _document(location: str, kind: ReaderKind, data: bytes, hints: Metadata) -> Document | InputProblem:
+    if not data.strip():
+        return InputProblem(location, "empty file")
+    decoded = decode_bytes(data, is_html=kind == "html")
+    if isinstance(decoded, str):
+        return InputProblem(location, decoded)
+    text, encoding, notes = decoded
+    doc_kind: InputKind = "html" if kind == "html" else "text"
+    return Document(location, doc_kind, text, hashlib.sha256(data).hexdigest(), hints, encoding, notes)
+
+
+def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str, tuple[str, ...]] | str:
+    """Decode page bytes to text.
+
+    Returns ``(text, encoding, notes)``, or a problem string when the data is
+    binary. Notes say when the input was not clean UTF-8, so that the caller
+    can record it.
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name, ()
+            except UnicodeDecodeError:
+                break
+    if _is_binary(data):
+        return "binary data, not text or HTML"
+    try:
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    declared = _declared_charset(data) if is_html else None
+    if declared and declared.replace("-", "").replace("_", "") not in ("utf8",):
+        try:
+            return data.decode(declared), declared, (f"not UTF-8; decoded as declared charset {declared}",)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if multibyte >= bad:
+        return text, "utf-8", (f"invalid UTF-8: {bad} bad byte sequence(s) replaced, the first at byte {first_bad}",)
+    guess = _guess_charset(data)
+    return data.decode(guess, errors="replace"), guess, (f"not UTF-8; decoded as {guess} (detected)",)
+
+
+def _is_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) * 0.05
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "ignore").lower()
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _guess_charset(data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:65536]).best()
+    if best is None or best.encoding.lower().replace("_", "-") in ("utf-8", "ascii"):
+        return "cp1252"
+    return str(best.encoding)
+
+
+def _os_problem(exc: BaseException) -> str:
+    if isinstance(exc, gzip.BadGzipFile):
+        return f"not a valid gzip file ({exc})"
+    if isinstance(exc, zlib.error):
+        return f"corrupt gzip data ({exc})"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
+
+
+def _mb(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"

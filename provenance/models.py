@@ -1,0 +1,167 @@
+"""Plain data passed between the pipeline stages.
+
+Every value here is a frozen dataclass: a stage takes values and returns new
+ones, and never reaches into another stage's state. The stages are:
+
+    ingest       paths, URLs        -> Document | InputProblem
+    extract      Document           -> Article (zones, metadata, body)
+    fingerprint  Article            -> Fingerprint
+    store        Article, Fingerprint -> rows of the audit database
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["info", "warning", "error"]
+InputKind = Literal["text", "html", "record"]
+
+#: The kinds of zone a page is split into. ``body`` is the article alone;
+#: every other kind is kept because rules read footers, banners and spam.
+ZONE_KINDS = (
+    "masthead",  # outlet name and tagline above the article
+    "navigation",  # menus, breadcrumbs, edition switches, app links
+    "title",  # the headline (every repeat of it is its own zone)
+    "standfirst",  # dek, subtitle or teaser line under or above the title
+    "byline",  # author, outlet credit, dateline
+    "caption",  # photo credit or caption
+    "share",  # share buttons and social widgets
+    "body",  # the article text
+    "disclaimer",  # notes about how the page was made (AI disclaimers and the like)
+    "related",  # lists of other headlines
+    "banner",  # cookie, newsletter and subscription banners
+    "footer",  # copyright, legal and contact lines
+    "spam",  # injected link-farm or keyword blocks
+    "boilerplate",  # anything else around the article
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Metadata known before extraction, for example from a JSON Lines record."""
+
+    url: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    site_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One decoded input, before extraction.
+
+    ``location`` is the input as the user gave it: a path, a URL, or
+    ``path:line`` for a record of a JSON Lines file.
+    """
+
+    location: str
+    kind: InputKind
+    content: str
+    raw_sha256: str
+    hints: Metadata = field(default_factory=Metadata)
+    encoding: str = "utf-8"
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """An input that could not be audited, or was audited with a caveat."""
+
+    location: str
+    problem: str
+    severity: Severity = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A labelled span of ``Article.page_text``: ``page_text[start:end]``."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An extracted article: the body, its metadata and every zone of the page."""
+
+    location: str
+    kind: InputKind
+    raw_sha256: str
+    page_text: str
+    text: str
+    zones: tuple[Zone, ...]
+    title: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    published_raw: str | None = None
+    url: str | None = None
+    domain: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    credits: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+    extractor: str = ""
+    notes: tuple[str, ...] = ()
+
+    def zone_text(self, zone: Zone) -> str:
+        return self.page_text[zone.start : zone.end]
+
+
+@dataclass(frozen=True, slots=True)
+class MinHashRecipe:
+    """Everything needed to recompute or compare a stored MinHash signature."""
+
+    shingle_size: int
+    num_perm: int
+    seed: int
+    scheme: str
+    tokenizer: str
+    library: str
+    library_version: str
+
+    @property
+    def key(self) -> str:
+        return (
+            f"{self.library}-{self.library_version}/{self.scheme}/perm{self.num_perm}"
+            f"/seed{self.seed}/{self.tokenizer}{self.shingle_size}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """Content hash and MinHash signature of an article body."""
+
+    content_hash: str
+    minhash: bytes
+    recipe: MinHashRecipe
+    token_count: int
+    shingle_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """How a new article relates to one already in the database (``source_id``)."""
+
+    source_id: int
+    relation: str  # duplicate | reprint | excerpt | rewrite | related
+    direction: str  # derived | unknown
+    similarity: float
+    reason: str
+    containment: float | None = None
+    source_containment: float | None = None
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownArticle:
+    """An article already in the database, as the copies stage sees it."""
+
+    id: int
+    domain: str | None
+    published: str | None
+    story_id: int | None
+    audited_utc: str
