@@ -23,18 +23,32 @@ class CopyIndex(Protocol):
 
 
 def find_copies(article_id: int, article: Article, fingerprint: Fingerprint, index: CopyIndex) -> list[Copy]:
-    """Copies of an article already in the index (the article itself is excluded)."""
+    """Links between a new article and the copies of it already in the index.
+
+    The new article derives from the earliest copy published before it. When
+    it was itself published before every dated copy, the copies derive from
+    it instead. When the dates cannot order them, the link says so.
+    """
     same = index.articles_with_hash(fingerprint.content_hash, exclude=article_id)
     if not same:
         return []
-    dated = [k for k in same if k.published and article.published and k.published[:10] < article.published[:10]]
-    if dated:
-        source = min(dated, key=lambda k: (k.published or "", k.id))
-        reason = f"same normalised text; published {source.published[:10] if source.published else ''}, before this copy"
-        direction = "derived"
-    else:
-        source = same[0]
-        reason = "same normalised text; the dates do not show which copy came first"
-        direction = "unknown"
-    return [Copy(source_id=source.id, relation="duplicate", direction=direction, similarity=1.0, reason=reason,
-                 containment=1.0, source_containment=1.0)]
+    mine = _day(article.published)
+    earlier = [k for k in same if mine and _day(k.published) and _day(k.published) < mine]
+    if earlier:
+        source = min(earlier, key=lambda k: (_day(k.published), k.id))
+        return [_duplicate(article_id, source.id, "derived", f"same normalised text; the source was published on {_day(source.published)}, before this copy")]
+    later = [k for k in same if mine and _day(k.published) and _day(k.published) > mine]
+    if later and len(later) == len(same):
+        return [
+            _duplicate(k.id, article_id, "derived", f"same normalised text; this source was published on {mine}, before the copy")
+            for k in later
+        ]
+    return [_duplicate(article_id, same[0].id, "unknown", "same normalised text; the dates do not show which copy came first")]
+
+
+def _duplicate(article_id: int, source_id: int, direction: str, reason: str) -> Copy:
+    return Copy(article_id, source_id, "duplicate", direction, 1.0, reason, containment=1.0, source_containment=1.0)
+
+
+def _day(published: str | None) -> str:
+    return published[:10] if published else ""

@@ -28,6 +28,8 @@ from .zones import Layout, normalise_space, zone_page
 __all__ = ["extract_article", "registered_domain", "render_html_text"]
 
 _VERSION = version("provenance")
+#: Fewer words than this is not an article: a menu, an error page, a stub.
+MIN_BODY_WORDS = 8
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas", "math"})
 _BLOCK_TAGS = frozenset(
@@ -46,8 +48,7 @@ def extract_article(doc: Document) -> Article:
 def _from_text(doc: Document) -> Article:
     layout = zone_page(doc.content, doc.hints)
     body = _body_text(doc.content, layout.zones)
-    if not body:
-        raise ExtractError("no article text found", source=doc.location)
+    _require_body(body, doc)
     published, source, raw = _published(doc.hints, layout, None)
     url = doc.hints.url or layout.url
     return Article(
@@ -86,8 +87,7 @@ def _from_html(doc: Document) -> Article:
     except (ValueError, TypeError, RecursionError) as exc:
         raise ExtractError(f"HTML extraction failed ({type(exc).__name__}: {exc})", source=doc.location) from exc
     body = (getattr(result, "text", None) or "").strip() if result is not None else ""
-    if not body:
-        raise ExtractError("no article text found in the HTML", source=doc.location)
+    _require_body(body, doc)
     meta = Metadata(
         url=doc.hints.url,
         title=doc.hints.title or _clean(result.title),
@@ -95,6 +95,7 @@ def _from_html(doc: Document) -> Article:
         published=doc.hints.published,
         site_name=doc.hints.site_name or _clean(result.sitename),
     )
+    body = _without_title(body, meta.title)
     layout = zone_page(page_text, meta, known_body=body)
     canonical = _clean(result.url)
     url = doc.hints.url or canonical
@@ -145,6 +146,21 @@ def render_html_text(tree: object) -> str:
         stack.extend((child, False) for child in reversed(list(element)))  # type: ignore[call-overload]
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _require_body(body: str, doc: Document) -> None:
+    words = len(body.split())
+    if words < MIN_BODY_WORDS:
+        found = f" (only {words} words)" if words else ""
+        raise ExtractError(f"no article text found{found}", source=doc.location)
+
+
+def _without_title(body: str, title: str | None) -> str:
+    """trafilatura keeps the headline as the body's first line; the body is the text alone."""
+    first, _, rest = body.partition("\n")
+    if title and rest and normalise_space(first).casefold() == normalise_space(title).casefold():
+        return rest.lstrip()
+    return body
 
 
 def _body_text(page: str, zones: tuple[Zone, ...]) -> str:

@@ -144,8 +144,9 @@ class Fingerprint:
 
 @dataclass(frozen=True, slots=True)
 class Copy:
-    """How a new article relates to one already in the database (``source_id``)."""
+    """How one article (``article_id``) relates to another it derives from (``source_id``)."""
 
+    article_id: int
     source_id: int
     relation: str  # duplicate | reprint | excerpt | rewrite | related
     direction: str  # derived | unknown

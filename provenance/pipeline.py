@@ -183,7 +183,7 @@ def _store(
             # 5. store
             article_id = store.add_article(run_id, article, fingerprint, now())
             # 6. copies
-            store.add_copies(run_id, article_id, find_copies(article_id, article, fingerprint, store), now())
+            store.add_copies(run_id, find_copies(article_id, article, fingerprint, store), now())
     except sqlite3.IntegrityError:
         # The same input was given twice in this run: the first one is stored.
         counts["articles_known"] += 1

@@ -261,14 +261,14 @@ class AuditStore:
         ).fetchall()
         return [KnownArticle(*row) for row in rows]
 
-    def add_copies(self, run_id: int, article_id: int, copies: Sequence[Copy], now: dt.datetime) -> None:
+    def add_copies(self, run_id: int, copies: Sequence[Copy], now: dt.datetime) -> None:
         for copy in copies:
             self.db.execute(
                 """INSERT OR REPLACE INTO copies (article_id, source_id, relation, direction, similarity,
                     containment, source_containment, reason, evidence, run_id, created_utc)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
-                    article_id,
+                    copy.article_id,
                     copy.source_id,
                     copy.relation,
                     copy.direction,
@@ -281,12 +281,16 @@ class AuditStore:
                     _utc(now),
                 ],
             )
-            self._join_story(article_id, copy.source_id)
+            self._join_story(copy.article_id, copy.source_id)
 
     def _join_story(self, article_id: int, other_id: int) -> None:
-        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", [other_id]).fetchone()
-        story = row[0] if row and row[0] is not None else other_id
+        """Put two linked articles in one story, merging their stories if both had one."""
+        rows = self.db.execute("SELECT id, story_id FROM articles WHERE id IN (?, ?)", [article_id, other_id]).fetchall()
+        stories = {row[1] for row in rows if row[1] is not None}
+        story = min(stories) if stories else min(article_id, other_id)
         self.db.execute("UPDATE articles SET story_id = ? WHERE id IN (?, ?)", [story, article_id, other_id])
+        for old in stories - {story}:
+            self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [story, old])
 
     # reading -----------------------------------------------------------------
 
@@ -297,7 +301,7 @@ class AuditStore:
                       (SELECT count(*) FROM flags f WHERE f.article_id = a.id) AS flags,
                       (SELECT count(*) FROM disagreements d
                          WHERE d.article_id = a.id OR d.other_article_id = a.id) AS disagreements,
-                      (SELECT count(*) FROM copies c WHERE c.article_id = a.id) AS copies
+                      (SELECT count(*) FROM copies c WHERE a.id IN (c.article_id, c.source_id)) AS copies
                FROM articles a WHERE a.id = ?""",
             [article_id],
         ).fetchone()

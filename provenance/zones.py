@@ -123,7 +123,7 @@ def zone_page(text: str, hints: Metadata | None = None, known_body: str | None =
     title_idx = _title_lines(lines, first, bylines, hints.title)
     if known_body is None and body:
         body = _trim_head(lines, body, set(title_idx) | set(bylines))
-    _assign_kinds(lines, body, set(title_idx), bylines, hints.title is not None or bool(title_idx))
+    _assign_kinds(lines, body, set(title_idx), bylines)
     layout_zones = tuple(Zone(line.kind or "boilerplate", line.start, line.end) for line in lines)
     title = hints.title or (lines[title_idx[0]].text if title_idx else None)
     byline, published, credits = _read_bylines(lines, bylines)
@@ -291,7 +291,15 @@ def _is_dateline(text: str) -> bool:
 def _title_lines(lines: list[_Line], first_body: int, bylines: list[int], hinted: str | None) -> list[int]:
     if hinted:
         wanted = normalise_space(hinted).casefold()
-        return [i for i, line in enumerate(lines) if normalise_space(line.text).casefold() == wanted]
+        exact = [i for i, line in enumerate(lines) if normalise_space(line.text).casefold() == wanted]
+        if exact:
+            return exact
+        # "Headline | Site" in <title> against "Headline" on the page, and the reverse.
+        return [
+            i
+            for i, line in enumerate(lines[: first_body + 3])
+            if line.is_headline and line.words >= 3 and _contains_either(normalise_space(line.text).casefold(), wanted)
+        ][:1]
     head = [i for i in range(min(first_body + 3, len(lines))) if lines[i].lexicon is None and i not in bylines]
     counts: dict[str, list[int]] = {}
     for i in head:
@@ -313,6 +321,10 @@ def _title_lines(lines: list[_Line], first_body: int, bylines: list[int], hinted
         elif line.is_prose:
             break
     return run[:1]
+
+
+def _contains_either(a: str, b: str) -> bool:
+    return a in b or b in a
 
 
 def _read_bylines(lines: list[_Line], bylines: list[int]) -> tuple[str | None, FoundDate | None, tuple[str, ...]]:
@@ -369,12 +381,13 @@ def _wire_credits(lines: list[_Line], body: list[int]) -> tuple[str, ...]:
 # 4. kinds of the remaining lines ----------------------------------------------
 
 
-def _assign_kinds(lines: list[_Line], body: list[int], titles: set[int], bylines: list[int], has_title: bool) -> None:
+def _assign_kinds(lines: list[_Line], body: list[int], titles: set[int], bylines: list[int]) -> None:
     body_set = set(body)
     first = min(body) if body else len(lines)
     last = max(body) if body else len(lines)
     title_text = {normalise_space(lines[i].text).casefold() for i in titles}
     first_title = min(titles) if titles else None
+    last_title = max((i for i in titles if i < first), default=-1)
     in_related = False
     for i, line in enumerate(lines):
         if i in body_set:
@@ -388,7 +401,9 @@ def _assign_kinds(lines: list[_Line], body: list[int], titles: set[int], bylines
         elif i < first:
             if first_title is not None and i < first_title:
                 line.kind = "masthead" if _is_masthead(lines, i) else "navigation"
-            elif line.is_prose or (line.is_headline and has_title):
+            elif first_title is not None and i - last_title <= 3 and (line.is_prose or line.is_headline):
+                line.kind = "standfirst"
+            elif first_title is None and line.is_prose and i >= first - 2:
                 line.kind = "standfirst"
             else:
                 line.kind = "navigation"
