@@ -118,6 +118,16 @@ def audit_command(
         raise typer.Exit(1)
 
 
+@app.command("schema")
+def schema_command() -> None:
+    """Print the SQL schema of the audit database (the content of db/schema.sql)."""
+    from .store import schema_sql
+
+    store = AuditStore.memory()
+    typer.echo(schema_sql(store.db), nl=False)
+    store.close()
+
+
 def _article_line(event: ArticleResult) -> str:
     s = event.summary
     title = s["title"] or "(no title)"

@@ -75,6 +75,7 @@ def _from_text(doc: Document) -> Article:
 
 def _from_html(doc: Document) -> Article:
     import trafilatura
+    from trafilatura.settings import Document as TrafilaturaDocument
 
     tree = trafilatura.load_html(doc.content)
     if tree is None:
@@ -86,7 +87,9 @@ def _from_html(doc: Document) -> Article:
         )
     except (ValueError, TypeError, RecursionError) as exc:
         raise ExtractError(f"HTML extraction failed ({type(exc).__name__}: {exc})", source=doc.location) from exc
-    body = (getattr(result, "text", None) or "").strip() if result is not None else ""
+    if not isinstance(result, TrafilaturaDocument):
+        raise ExtractError("no article text found in the HTML", source=doc.location)
+    body = (result.text or "").strip()
     _require_body(body, doc)
     meta = Metadata(
         url=doc.hints.url,

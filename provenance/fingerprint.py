@@ -86,6 +86,6 @@ def _permutations(recipe: MinHashRecipe) -> object:
     return MinHash(num_perm=recipe.num_perm, seed=recipe.seed, scheme=recipe.scheme).permutations
 
 
-def signature_values(signature: bytes) -> np.ndarray:  # type: ignore[type-arg]
+def signature_values(signature: bytes) -> np.ndarray:
     """The uint32 values of a stored signature."""
     return np.frombuffer(signature, dtype="<u4")

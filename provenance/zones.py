@@ -207,7 +207,7 @@ def _is_spam(line: _Line, text: str, cjk_page: bool) -> bool:
     segments = [s for s in re.split(r"[|｜]", text) if s.strip()]
     if not cjk_page and line.cjk >= 20 and line.cjk > 0.4 * len(text) and (len(segments) >= 3 or line.cjk >= 60):
         return True
-    if len(segments) >= 4 and not line.is_prose:
+    if len(segments) >= 4 and line.words <= 8 * len(segments):
         hits = sum(1 for s in segments if _SPAM_TERMS.search(s))
         return hits >= max(2, len(segments) // 3)
     return False
