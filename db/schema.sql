@@ -92,6 +92,7 @@ CREATE TABLE fingerprint_recipes (
     seed INTEGER NOT NULL,
     scheme TEXT NOT NULL,
     tokenizer TEXT NOT NULL,
+    shingle_hash TEXT NOT NULL,         -- how a shingle becomes the 32-bit value the permutations take
     library TEXT NOT NULL,
     library_version TEXT NOT NULL
 );

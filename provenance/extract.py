@@ -23,7 +23,7 @@ from importlib.metadata import version
 from .dates import find_dates
 from .errors import ExtractError
 from .models import Article, Document, Metadata, Zone
-from .zones import Layout, normalise_space, zone_page
+from .zones import Layout, normalise_space, whole_text_layout, word_count, zone_page
 
 __all__ = ["extract_article", "registered_domain", "render_html_text"]
 
@@ -48,6 +48,11 @@ def extract_article(doc: Document) -> Article:
 def _from_text(doc: Document) -> Article:
     layout = zone_page(doc.content, doc.hints)
     body = _body_text(doc.content, layout.zones)
+    if doc.kind == "record" and not body:
+        # The record says its text is the article: with no prose found (a table,
+        # a list of results), the whole text is the body rather than nothing.
+        layout = whole_text_layout(doc.content, layout)
+        body = doc.content.strip()
     _require_body(body, doc)
     published, source, raw = _published(doc.hints, layout, None)
     url = doc.hints.url or layout.url
@@ -152,7 +157,7 @@ def render_html_text(tree: object) -> str:
 
 
 def _require_body(body: str, doc: Document) -> None:
-    words = len(body.split())
+    words = word_count(body)
     if words < MIN_BODY_WORDS:
         found = f" (only {words} words)" if words else ""
         raise ExtractError(f"no article text found{found}", source=doc.location)

@@ -120,6 +120,7 @@ class MinHashRecipe:
     seed: int
     scheme: str
     tokenizer: str
+    shingle_hash: str
     library: str
     library_version: str
 
@@ -127,7 +128,7 @@ class MinHashRecipe:
     def key(self) -> str:
         return (
             f"{self.library}-{self.library_version}/{self.scheme}/perm{self.num_perm}"
-            f"/seed{self.seed}/{self.tokenizer}{self.shingle_size}"
+            f"/seed{self.seed}/{self.tokenizer}{self.shingle_size}/{self.shingle_hash}"
         )
 
 

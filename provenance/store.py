@@ -239,8 +239,8 @@ class AuditStore:
         if recipe.key not in self._recipes:
             self.db.execute(
                 """INSERT OR IGNORE INTO fingerprint_recipes
-                   (key, shingle_size, num_perm, seed, scheme, tokenizer, library, library_version)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                   (key, shingle_size, num_perm, seed, scheme, tokenizer, shingle_hash, library, library_version)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     recipe.key,
                     recipe.shingle_size,
@@ -248,6 +248,7 @@ class AuditStore:
                     recipe.seed,
                     recipe.scheme,
                     recipe.tokenizer,
+                    recipe.shingle_hash,
                     recipe.library,
                     recipe.library_version,
                 ],

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from .dates import FoundDate, find_dates
 from .models import Metadata, Zone
 
-__all__ = ["Layout", "zone_page", "normalise_space"]
+__all__ = ["Layout", "zone_page", "normalise_space", "whole_text_layout", "word_count"]
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,]\d+)*", re.UNICODE)
@@ -38,18 +38,20 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
-# Lexicon of boilerplate lines: (kind, pattern, longest line in words it may match).
-_LEXICON: tuple[tuple[str, re.Pattern[str], int], ...] = (
-    ("disclaimer", _rx(r"^\W*(?:ai\s+)?disclaimer\b|^\W*(?:this|the)\s+(?:article|story|content|page)\s+(?:was|is|has been)\s+(?:generated|written|produced|created)\s+(?:\w+\s+){0,3}(?:by|with|using)\s+(?:an?\s+)?(?:ai|artificial intelligence)\b"), 400),
-    ("banner", _rx(r"\b(?:we|this (?:web)?site) uses? cookies\b|\bcookies? (?:policy|settings|preferences|consent)\b|\baccept (?:all )?cookies\b|\bconsent to (?:their|the) use\b"), 80),
-    ("banner", _rx(r"\b(?:sign up|subscribe)\b.{0,40}\bnewsletters?\b|\bnewsletters?\b.{0,30}\b(?:sign[- ]?up|subscribe|inbox)\b|\bin your inbox\b|\balready a subscriber\b|^subscribe(?: now| today)?\W*$|^newsletters?\W*$|^information and settings$"), 40),
-    ("footer", _rx(r"\bcopyright\b|©|\(c\)\s*(?:19|20)\d{2}|\ball rights reserved\b|\breproduction in whole or in part\b|\bwithout (?:prior )?(?:written )?(?:permission|authori[sz]ation)\b"), 120),
-    ("footer", _rx(r"\bprivacy (?:policy|notice)\b|\bterms (?:of|and) (?:use|service|conditions)\b|\bregistration number\b|\blicen[cs]e for publishing\b|\bcontact us\b|\babout us\b|\bbrowsers? with .* resolution\b"), 25),
-    ("related", _rx(r"^(?:related(?: articles| stories| news| content| coverage| posts)?|read (?:more|also|next)|see also|more (?:from|on|stories|news|top news|photos?|videos?)|more\s?(?:photo|video|top news)|most (?:popular|read|viewed|shared)(?: in 24h)?|top (?:news|stories)|you (?:may|might) (?:also )?like|recommended(?: for you)?|trending(?: now)?|latest (?:news|stories)|editor'?s picks)\b\W*$"), 6),
-    ("share", _rx(r"^(?:share(?: this(?: article| story)?| on| via| - \w+)?|tweet|e-?mail|print|facebook|twitter|x|whatsapp|wechat|weibo|linkedin|telegram|reddit|copy link|text\s*:\s*a+\s*print|font size|a\+?\s*a-?)\W*$"), 5),
-    ("navigation", _rx(r"^(?:home|menu|search|log ?in|sign ?in|register|top|back to (?:the )?top|skip to (?:main )?content|global edition\w*|edition|app download|download (?:the |our )?app|follow us|english|français|español|more|close|open|next|previous|\d+(?::\d+)*|[\W\d]*)\W*$"), 6),
-    ("navigation", _rx(r"^[^.!?]{0,80}(?:\s[/>»|›]\s)[^.!?]{0,80}$|\bapp download\b|\bglobal edition"), 14),
-    ("caption", _rx(r"^(?:photo|image|picture|file photo|video|graphic|credit)s?\s*(?:[:/(]|by\b)|^\(?photo[:/]|\((?:photo|image)[^)]*\)$|^photo$"), 18),
+# Lexicon of boilerplate lines: (kind, pattern, longest line in words it may match,
+# words one of which must be in the line before the pattern is tried). Earlier
+# entries win.
+_LEXICON: tuple[tuple[str, re.Pattern[str], int, tuple[str, ...]], ...] = (
+    ("disclaimer", _rx(r"^\W*(?:ai\s+)?disclaimer\b|^\W*(?:this|the)\s+(?:article|story|content|page)\s+(?:was|is|has been)\s+(?:generated|written|produced|created)\s+(?:\w+\s+){0,3}(?:by|with|using)\s+(?:an?\s+)?(?:ai|artificial intelligence)\b"), 400, ("disclaimer", "generated", "written", "produced", "created")),
+    ("banner", _rx(r"\b(?:we|this (?:web)?site) uses? cookies\b|\bcookies? (?:policy|settings|preferences|consent)\b|\baccept (?:all )?cookies\b|\bconsent to (?:their|the) use\b"), 80, ("cookie", "consent")),
+    ("banner", _rx(r"\b(?:sign up|subscribe)\b.{0,40}\bnewsletters?\b|\bnewsletters?\b.{0,30}\b(?:sign[- ]?up|subscribe|inbox)\b|\bin your inbox\b|\balready a subscriber\b|^subscribe(?: now| today)?\W*$|^newsletters?\W*$|^information and settings$"), 40, ("newsletter", "subscri", "inbox", "information and settings")),
+    ("footer", _rx(r"\bcopyright\b|©|\(c\)\s*(?:19|20)\d{2}|\ball rights reserved\b|\breproduction in whole or in part\b|\bwithout (?:prior )?(?:written )?(?:permission|authori[sz]ation)\b"), 120, ("copyright", "©", "(c)", "rights reserved", "reproduction", "without")),
+    ("footer", _rx(r"\bprivacy (?:policy|notice)\b|\bterms (?:of|and) (?:use|service|conditions)\b|\bregistration number\b|\blicen[cs]e for publishing\b|\bcontact us\b|\babout us\b|\bbrowsers? with .* resolution\b"), 25, ("privacy", "terms", "registration", "licen", "contact us", "about us", "resolution")),
+    ("related", _rx(r"^(?:related(?: articles| stories| news| content| coverage| posts)?|read (?:more|also|next)|see also|more (?:from|on|stories|news|top news|photos?|videos?)|more\s?(?:photo|video|top news)s?|most (?:popular|read|viewed|shared)(?: in 24h)?|top (?:news|stories)|you (?:may|might) (?:also )?like|recommended(?: for you)?|trending(?: now)?|latest (?:news|stories)|editor'?s picks)\b\W*$"), 6, ()),
+    ("share", _rx(r"^(?:share(?: this(?: article| story)?| on| via| - \w+)?|tweet|e-?mail|print|facebook|twitter|x|whatsapp|wechat|weibo|linkedin|telegram|reddit|copy link|text\s*:\s*a+\s*print|font size|a\+?\s*a-?)\W*$"), 5, ()),
+    ("navigation", _rx(r"^(?:home|menu|search|log ?in|sign ?in|register|top|back to (?:the )?top|skip to (?:main )?content|global edition\w*|edition|app download|download (?:the |our )?app|follow us|english|français|español|more|close|open|next|previous|\d+(?::\d+)*|[\W\d]*)\W*$"), 6, ()),
+    ("navigation", _rx(r"^[^.!?]{0,80}(?:\s[/>»|›]\s)[^.!?]{0,80}$|\bapp download\b|\bglobal edition"), 14, (" / ", " > ", " » ", " | ", " › ", "app download", "global edition")),
+    ("caption", _rx(r"^(?:photo|image|picture|file photo|video|graphic|credit)s?\s*(?:[:/(]|by\b)|^\(?photo[:/]|\((?:photo|image)[^)]*\)$|^photo$"), 18, ("photo", "image", "picture", "video", "graphic", "credit")),
 )
 
 _SPAM_TERMS = _rx(
@@ -141,6 +143,15 @@ def zone_page(text: str, hints: Metadata | None = None, known_body: str | None =
     )
 
 
+def whole_text_layout(text: str, found: Layout) -> Layout:
+    """The layout of a text that is all body, keeping the metadata already found."""
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
+    zones = (Zone("body", start, end),) if end > start else ()
+    notes = (*found.notes, "no prose found; the whole text is taken as the body")
+    return Layout(zones, found.title, found.byline, found.published, found.site_name, found.url, found.credits, notes)
+
+
 # 1. lines and their features ------------------------------------------------
 
 
@@ -169,19 +180,23 @@ def _split_dateline_prefix(start: int, text: str, gap: bool) -> list[_Line]:
     if dates and dates[0].start <= 2:
         cut = skip + dates[0].end
         rest = text[cut:]
-        if _word_count(rest) >= 8 and _SENTENCE_END.search(rest.strip()):
+        if word_count(rest) >= 8 and _SENTENCE_END.search(rest.strip()):
             lead = len(rest) - len(rest.lstrip())
             return [_make_line(start, text[:cut], gap), _make_line(start + cut + lead, rest.strip(), False)]
     return [_make_line(start, text, gap)]
 
 
-def _word_count(text: str) -> int:
-    return len(_WORD.findall(_CJK.sub(" ", text))) + len(_CJK.findall(text)) // 2
+def word_count(text: str) -> int:
+    """Words of a text; two CJK characters count as one word."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(_WORD.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
 
 
 def _make_line(start: int, text: str, gap: bool) -> _Line:
-    words = _word_count(text)
-    cjk = len(_CJK.findall(text))
+    cjk = len(_CJK.findall(text)) if _CJK.search(text) else 0
+    words = word_count(text) if cjk else len(text.split())
     ends = bool(_SENTENCE_END.search(text))
     is_prose = (words >= 8 and ends) or words >= 25
     first = text[:1]
@@ -195,10 +210,19 @@ def _lexicon_kind(line: _Line, cjk_page: bool) -> str | None:
     text = unicodedata.normalize("NFKC", line.text)
     if _is_spam(line, text, cjk_page):
         return "spam"
-    for kind, pattern, max_words in _LEXICON:
-        if line.words <= max_words and pattern.search(text):
+    lowered = text.lower()
+    for kind, pattern, max_words, triggers in _LEXICON_TRIGGERED:
+        if line.words > max_words or (triggers is not None and not triggers.search(lowered)):
+            continue
+        if pattern.search(text):
             return kind
     return None
+
+
+_LEXICON_TRIGGERED = tuple(
+    (kind, pattern, max_words, re.compile("|".join(map(re.escape, words))) if words else None)
+    for kind, pattern, max_words, words in _LEXICON
+)
 
 
 def _is_spam(line: _Line, text: str, cjk_page: bool) -> bool:
@@ -285,7 +309,7 @@ def _is_dateline(text: str) -> bool:
     if not dates:
         return False
     rest = text[: dates[0].start] + text[dates[0].end :]
-    return _word_count(rest) <= 12
+    return word_count(rest) <= 12
 
 
 def _title_lines(lines: list[_Line], first_body: int, bylines: list[int], hinted: str | None) -> list[int]:

@@ -106,3 +106,17 @@ def test_html_nested_past_the_parser_limit_is_an_extract_error_not_a_crash() -> 
 )
 def test_registered_domain_works_offline(url: str | None, domain: str | None) -> None:
     assert registered_domain(url) == domain
+
+
+def test_cjk_article_is_not_mistaken_for_an_empty_page() -> None:
+    body = "港口扩建协议周二在首都签署，两国交通部长出席了签字仪式。" * 4
+    article = extract_article(document(body, kind="record", title="港口扩建"))
+    assert article.text == body
+
+
+def test_record_without_prose_keeps_its_whole_text_as_body() -> None:
+    table = "Round 1 | Interlagos | 12 March\nRound 2 | Goiania | 26 March\nRound 3 | Cascavel | 9 April\n"
+    article = extract_article(document(table, kind="record", title="Calendar"))
+    assert article.text == table.strip()
+    assert [z.kind for z in article.zones] == ["body"]
+    assert "whole text" in article.notes[-1]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from provenance.fingerprint import RECIPE, fingerprint_article, shingles, signature_values, tokens
+from provenance.fingerprint import RECIPE, fingerprint_article, shingle_hashes, shingles, signature_values, tokens
 
 from .conftest import document, page
 from provenance.extract import extract_article
@@ -30,7 +30,7 @@ def test_content_hash_ignores_case_spacing_and_punctuation() -> None:
 def test_signature_is_stored_compactly_with_its_recipe() -> None:
     fp = _fp(TEXT)
     assert len(fp.minhash) == RECIPE.num_perm * 4  # type: ignore[attr-defined]
-    assert fp.recipe.key == f"datasketch-{RECIPE.library_version}/affine32/perm128/seed1/words-cjkchars5"  # type: ignore[attr-defined]
+    assert fp.recipe.key == f"datasketch-{RECIPE.library_version}/affine32/perm128/seed1/words-cjkchars5/blake2b64-poly64-fold32"  # type: ignore[attr-defined]
     assert fp.shingle_count == fp.token_count - 4  # type: ignore[attr-defined]
 
 
@@ -63,3 +63,14 @@ def test_cjk_text_is_tokenised_by_character() -> None:
 def test_short_text_is_one_shingle() -> None:
     assert shingles(["a", "b"]) == ["a b"]
     assert shingles([]) == []
+
+
+def test_signature_equals_datasketch_affine32_over_the_same_shingle_hashes() -> None:
+    from datasketch import MinHash
+
+    words = tokens(page("wire-daily.txt"))
+    hashes = shingle_hashes(words)
+    sketch = MinHash(num_perm=RECIPE.num_perm, seed=RECIPE.seed, scheme="affine32", hashfunc=lambda v: v)
+    sketch.update_batch(hashes.tolist())
+    article = extract_article(document(" ".join(words), kind="record"))
+    assert signature_values(fingerprint_article(article).minhash).tolist() == sketch.hashvalues.tolist()
