@@ -200,8 +200,38 @@ def predict_provenance(html_dir: Path) -> Predictions:
     return Predictions(texts, failures)
 
 
+def predict_textdump(html_dir: Path) -> Predictions:
+    """provenance's plain-text zoner on each page rendered to text, as a browser copy would give it."""
+    checkout = str(Path(__file__).resolve().parents[1])
+    if checkout not in sys.path:
+        sys.path.append(checkout)
+    import dataclasses
+
+    import trafilatura
+
+    from provenance.errors import ExtractError
+    from provenance.extract import extract_article, render_html_text
+    from provenance.ingest import read_inputs
+    from provenance.models import InputProblem
+
+    texts: dict[str, str] = {}
+    failures: dict[str, str] = {}
+    for item in read_inputs([str(html_dir)]):
+        key = doc_id(item.location)
+        if isinstance(item, InputProblem):
+            failures[key] = f"input problem: {item.problem}"
+            continue
+        dump = render_html_text(trafilatura.load_html(item.content))
+        try:
+            texts[key] = extract_article(dataclasses.replace(item, kind="text", content=dump)).text
+        except ExtractError as exc:
+            failures[key] = f"ExtractError: {exc.message}"
+    return Predictions(texts, failures)
+
+
 SYSTEMS: dict[str, Predictor] = {
     "provenance": predict_provenance,
+    "provenance-textdump": predict_textdump,
     "trafilatura": predict_trafilatura,
 }
 

@@ -30,6 +30,7 @@ ZONE_KINDS = (
     "body",  # the article text
     "disclaimer",  # notes about how the page was made (AI disclaimers and the like)
     "related",  # lists of other headlines
+    "comments",  # readers' comments under the article
     "banner",  # cookie, newsletter and subscription banners
     "footer",  # copyright, legal and contact lines
     "spam",  # injected link-farm or keyword blocks

@@ -43,13 +43,14 @@ def _rx(pattern: str) -> re.Pattern[str]:
 # entries win.
 _LEXICON: tuple[tuple[str, re.Pattern[str], int, tuple[str, ...]], ...] = (
     ("disclaimer", _rx(r"^\W*(?:ai\s+)?disclaimer\b|^\W*(?:this|the)\s+(?:article|story|content|page)\s+(?:was|is|has been)\s+(?:generated|written|produced|created)\s+(?:\w+\s+){0,3}(?:by|with|using)\s+(?:an?\s+)?(?:ai|artificial intelligence)\b"), 400, ("disclaimer", "generated", "written", "produced", "created")),
-    ("banner", _rx(r"\b(?:we|this (?:web)?site) uses? cookies\b|\bcookies? (?:policy|settings|preferences|consent)\b|\baccept (?:all )?cookies\b|\bconsent to (?:their|the) use\b"), 80, ("cookie", "consent")),
+    ("banner", _rx(r"\b(?:we|this (?:web)?site) uses? cookies\b|\bcookies? (?:policy|settings|preferences|consent)\b|\baccept (?:all )?cookies\b|\bconsent to (?:their|the) use\b|\bcookies\b.{0,80}\b(?:website|browser|browsing experience|opt[- ]out|necessary|consent)\b"), 80, ("cookie", "consent")),
+    ("comments", _rx(r"^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s+\(\d+\))?\W*$|^(?:\d+\s+)?(?:comments?|responses?|thoughts) (?:on|to)\b|^leave a (?:reply|comment)\b|^join the (?:conversation|discussion)\b|^(?:show|view|load) (?:\d+ )?(?:more )?comments\b"), 12, ()),
     ("banner", _rx(r"\b(?:sign up|subscribe)\b.{0,40}\bnewsletters?\b|\bnewsletters?\b.{0,30}\b(?:sign[- ]?up|subscribe|inbox)\b|\bin your inbox\b|\balready a subscriber\b|^subscribe(?: now| today)?\W*$|^newsletters?\W*$|^information and settings$"), 40, ("newsletter", "subscri", "inbox", "information and settings")),
     ("footer", _rx(r"\bcopyright\b|©|\(c\)\s*(?:19|20)\d{2}|\ball rights reserved\b|\breproduction in whole or in part\b|\bwithout (?:prior )?(?:written )?(?:permission|authori[sz]ation)\b"), 120, ("copyright", "©", "(c)", "rights reserved", "reproduction", "without")),
     ("footer", _rx(r"\bprivacy (?:policy|notice)\b|\bterms (?:of|and) (?:use|service|conditions)\b|\bregistration number\b|\blicen[cs]e for publishing\b|\bcontact us\b|\babout us\b|\bbrowsers? with .* resolution\b"), 25, ("privacy", "terms", "registration", "licen", "contact us", "about us", "resolution")),
     ("related", _rx(r"^(?:related(?: articles| stories| news| content| coverage| posts)?|read (?:more|also|next)|see also|more (?:from|on|stories|news|top news|photos?|videos?)|more\s?(?:photo|video|top news)s?|most (?:popular|read|viewed|shared)(?: in 24h)?|top (?:news|stories)|you (?:may|might) (?:also )?like|recommended(?: for you)?|trending(?: now)?|latest (?:news|stories)|editor'?s picks)\b\W*$"), 6, ()),
     ("share", _rx(r"^(?:share(?: this(?: article| story)?| on| via| - \w+)?|tweet|e-?mail|print|facebook|twitter|x|whatsapp|wechat|weibo|linkedin|telegram|reddit|copy link|text\s*:\s*a+\s*print|font size|a\+?\s*a-?)\W*$"), 5, ()),
-    ("navigation", _rx(r"^(?:home|menu|search|log ?in|sign ?in|register|top|back to (?:the )?top|skip to (?:main )?content|global edition\w*|edition|app download|download (?:the |our )?app|follow us|english|français|español|more|close|open|next|previous|\d+(?::\d+)*|[\W\d]*)\W*$"), 6, ()),
+    ("navigation", _rx(r"^(?:home|menu|search|log ?in|sign ?in|register|top|back to (?:the )?top|skip to (?:main )?content|global edition\w*|edition|app download|download (?:the |our )?app|follow us|english|français|español|more|close|open|next|previous|(?:previous|next|older|newer) (?:post|article|story|entry)|\d+(?::\d+)*|[\W\d]*)\W*$"), 6, ()),
     ("navigation", _rx(r"^[^.!?]{0,80}(?:\s[/>»|›]\s)[^.!?]{0,80}$|\bapp download\b|\bglobal edition"), 14, (" / ", " > ", " » ", " | ", " › ", "app download", "global edition")),
     ("caption", _rx(r"^(?:photo|image|picture|file photo|video|graphic|credit)s?\s*(?:[:/(]|by\b)|^\(?photo[:/]|\((?:photo|image)[^)]*\)$|^photo$"), 18, ("photo", "image", "picture", "video", "graphic", "credit")),
 )
@@ -261,7 +262,16 @@ def _densest_region(lines: list[_Line]) -> list[int]:
         if total > best:
             best, best_span = total, (start, index)
     lo, hi = best_span
-    return [i for i in range(lo, hi + 1) if lines[i].lexicon is None]
+    body = [i for i in range(lo, hi + 1) if lines[i].lexicon is None]
+    # Readers' comments follow the article: the body ends at their heading.
+    weight = sum(lines[i].words for i in body if lines[i].is_prose)
+    seen = 0
+    for i in range(lo, hi + 1):
+        if lines[i].lexicon == "comments" and seen >= 0.3 * weight:
+            return [j for j in body if j < i]
+        if lines[i].lexicon is None and lines[i].is_prose:
+            seen += lines[i].words
+    return body
 
 
 def _known_body_lines(lines: list[_Line], body: str) -> list[int]:
@@ -412,7 +422,7 @@ def _assign_kinds(lines: list[_Line], body: list[int], titles: set[int], bylines
     title_text = {normalise_space(lines[i].text).casefold() for i in titles}
     first_title = min(titles) if titles else None
     last_title = max((i for i in titles if i < first), default=-1)
-    in_related = False
+    in_related = in_comments = False
     for i, line in enumerate(lines):
         if i in body_set:
             line.kind = "body"
@@ -431,10 +441,16 @@ def _assign_kinds(lines: list[_Line], body: list[int], titles: set[int], bylines
                 line.kind = "standfirst"
             else:
                 line.kind = "navigation"
+        elif i > last and in_comments:
+            line.kind = "comments"
         elif i > last and (in_related or (line.is_headline and _headline_run(lines, i) >= 3)):
             line.kind = "related"
         else:
             line.kind = "body" if first < i < last and line.is_headline else "boilerplate"
+        if line.lexicon == "comments" and i > last:
+            in_comments = True
+        elif line.lexicon in ("footer", "banner", "spam"):
+            in_comments = False
         if line.kind == "related" or (line.lexicon == "related" and i > last):
             in_related = line.kind == "related"
         elif line.kind not in ("related",) and not line.is_headline:

@@ -74,7 +74,7 @@ CREATE TABLE zones (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id),
     kind TEXT NOT NULL,                 -- masthead, navigation, title, standfirst, byline, caption, share,
-                                        -- body, disclaimer, related, banner, footer, spam, boilerplate
+                                        -- body, disclaimer, related, comments, banner, footer, spam, boilerplate
     start_offset INTEGER NOT NULL,
     end_offset INTEGER NOT NULL
 );
