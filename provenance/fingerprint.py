@@ -36,12 +36,16 @@ RECIPE = MinHashRecipe(
     library_version=version("datasketch"),
 )
 
-_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\W_]+", re.UNICODE)
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_TOKEN = re.compile(f"[{_CJK_CHARS}]|[^\\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def tokens(text: str) -> list[str]:
     """Normalised word tokens of a text."""
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
+    normal = unicodedata.normalize("NFKC", text).casefold()
+    return (_TOKEN if _CJK.search(normal) else _WORD).findall(normal)
 
 
 def shingles(words: list[str], size: int = RECIPE.shingle_size) -> list[str]:
@@ -74,9 +78,8 @@ def shingle_hashes(words: list[str], size: int = RECIPE.shingle_size) -> np.ndar
     if not words:
         return np.zeros(0, dtype=np.uint32)
     looked_up = list(map(_TOKEN_HASHES.get, words))
-    for i, value in enumerate(looked_up):
-        if value is None:
-            looked_up[i] = _token_hash(words[i])
+    if None in looked_up:
+        looked_up = [_token_hash(w) if v is None else v for w, v in zip(words, looked_up)]
     values = np.array(looked_up, dtype=np.uint64)
     span = min(size, len(values))
     count = len(values) - span + 1

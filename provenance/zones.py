@@ -63,11 +63,14 @@ _BYLINE_AUTHOR = re.compile(
 )
 _EDITOR = re.compile(r"\b(?:Editor|Edited by)\s*:?\s*(?P<name>[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})")
 _DATE_LABEL = re.compile(r"^\W*(?:date|dated|published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|first published|release date|time)\s*[:\-]?\s*", re.I)
+# Credits in the body, each tried only when its trigger word is in the line.
 _WIRE_CREDITS = (
-    re.compile(r"\((?P<c>[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+){0,3})\)\s*(?:--|—|–|-)"),
-    re.compile(r"(?:,|^)\s*(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}) reports?\s*[.!]?\s*$", re.M),
-    re.compile(r"\b(?:according to|reported by|first published by|originally published by|via)\s+(?:the\s+)?(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})(?=\W)"),
-    re.compile(r"\b(?:Source|Credit)\s*:\s*(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})"),
+    ("(", re.compile(r"\((?P<c>[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+){0,3})\)\s*(?:--|—|–|-)")),
+    (" report", re.compile(r"(?:,|^)\s*(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}) reports?\s*[.!]?\s*$", re.M)),
+    ("by", re.compile(r"\b(?:reported by|first published by|originally published by)\s+(?:the\s+)?(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})(?=\W)")),
+    ("according to", re.compile(r"\baccording to\s+(?:the\s+)?(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})(?=\W)")),
+    ("via ", re.compile(r"\bvia\s+(?:the\s+)?(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})(?=\W)")),
+    (":", re.compile(r"\b(?:Source|Credit)\s*:\s*(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})")),
 )
 _NOT_CREDITS = {"The", "This", "He", "She", "It", "They", "Officials", "Analysts", "Sources", "Updated", "Editor", "Share"}
 _URL_LINE = re.compile(r"^\W*(?:url|source url|link)\s*:\s*(?P<url>https?://\S+)\s*$", re.I)
@@ -208,7 +211,7 @@ def _make_line(start: int, text: str, gap: bool) -> _Line:
 
 
 def _lexicon_kind(line: _Line, cjk_page: bool) -> str | None:
-    text = unicodedata.normalize("NFKC", line.text)
+    text = line.text if line.text.isascii() else unicodedata.normalize("NFKC", line.text)
     if _is_spam(line, text, cjk_page):
         return "spam"
     lowered = text.lower()
@@ -229,6 +232,8 @@ _LEXICON_TRIGGERED = tuple(
 def _is_spam(line: _Line, text: str, cjk_page: bool) -> bool:
     if "蜘蛛池" in text:
         return True
+    if not line.cjk and "|" not in text and "｜" not in text:
+        return False
     segments = [s for s in re.split(r"[|｜]", text) if s.strip()]
     if not cjk_page and line.cjk >= 20 and line.cjk > 0.4 * len(text) and (len(segments) >= 3 or line.cjk >= 60):
         return True
@@ -404,8 +409,11 @@ _LEXICON_NAV = _rx(r"\bapp\b|\bdownload\b|\bphoto\b|\bshare\b")
 def _wire_credits(lines: list[_Line], body: list[int]) -> tuple[str, ...]:
     found: list[str] = []
     for i in body[:3] + body[-2:]:
-        for pattern in _WIRE_CREDITS:
-            for match in pattern.finditer(lines[i].text):
+        text = lines[i].text
+        for trigger, pattern in _WIRE_CREDITS:
+            if trigger not in text:
+                continue
+            for match in pattern.finditer(text):
                 credit = match.group("c")
                 if credit not in _NOT_CREDITS and not credit.isdigit():
                     found.append(credit)
@@ -426,7 +434,7 @@ def _assign_kinds(lines: list[_Line], body: list[int], titles: set[int], bylines
     for i, line in enumerate(lines):
         if i in body_set:
             line.kind = "body"
-        elif i in titles or (normalise_space(line.text).casefold() in title_text and i < last):
+        elif i in titles or (i < last and line.is_headline and normalise_space(line.text).casefold() in title_text):
             line.kind = "title"
         elif i in bylines:
             line.kind = "byline"
