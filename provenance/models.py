@@ -168,3 +168,73 @@ class KnownArticle:
     published: str | None
     story_id: int | None
     audited_utc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule's flag on an article. Offsets are into ``Article.page_text``."""
+
+    rule_id: str
+    category: str
+    severity: Severity
+    message: str
+    matched: str
+    zone: str | None = None
+    start: int | None = None
+    end: int | None = None
+    confidence: str = "high"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A checkable fact of an article body. Offsets are into ``Article.text``.
+
+    ``value`` is normalised (``240.1e9`` for "$240.1 billion", ``75`` for
+    "75th", ``2019-10-02`` for a resolved date); ``text`` is as written.
+    """
+
+    kind: str  # money | percent | count | duration | rank | ordinal | anniversary | year | date | weekday
+    value: str
+    text: str
+    sentence: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    unit: str | None = None  # USD, percent, times, years, ...
+    qualifier: str | None = None  # more than | over | about | at least | nearly | exactly ...
+    slot: str | None = None  # what the value is about: "meetings", "bilateral trade", "trading partner"
+    resolved: str | None = None  # a relative date resolved against the publication date
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """Two sentences of two copies that say the same thing. Offsets are into each ``Article.text``."""
+
+    sentence: str
+    other_sentence: str
+    score: float
+    start: int
+    end: int
+    other_start: int
+    other_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A factual disagreement between two copies, or an inconsistency within one article.
+
+    ``status`` is ``disagreement`` (two copies differ), ``update`` (a later
+    version of the same URL changed the value) or ``inconsistency`` (one
+    article contradicts itself or its date).
+    """
+
+    kind: str
+    rule_id: str
+    reason: str
+    confidence: float
+    status: str = "disagreement"
+    value: str | None = None
+    other_value: str | None = None
+    sentence: str | None = None
+    other_sentence: str | None = None
