@@ -59,7 +59,7 @@ CREATE TABLE disagreements (
     reason TEXT,
     run_id INTEGER NOT NULL REFERENCES runs(id),
     created_utc TEXT NOT NULL
-);
+, status TEXT NOT NULL DEFAULT 'disagreement');
 
 CREATE TABLE errors (
     id INTEGER PRIMARY KEY,
@@ -82,7 +82,7 @@ CREATE TABLE facts (
     sentence TEXT NOT NULL,
     start_offset INTEGER NOT NULL,      -- in articles.text
     end_offset INTEGER NOT NULL
-);
+, resolved TEXT, sentence_start INTEGER, sentence_end INTEGER);
 
 CREATE TABLE fingerprint_recipes (
     id INTEGER PRIMARY KEY,
@@ -120,6 +120,12 @@ CREATE TABLE flags (
     rules_version TEXT NOT NULL,
     run_id INTEGER NOT NULL REFERENCES runs(id),
     created_utc TEXT NOT NULL
+, confidence TEXT);
+
+CREATE TABLE lsh_bands (
+    band INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id)
 );
 
 CREATE TABLE pages (
@@ -150,6 +156,17 @@ CREATE TABLE sources (
     articles INTEGER NOT NULL DEFAULT 0,
     first_seen_utc TEXT NOT NULL,
     last_seen_utc TEXT NOT NULL
+, kind TEXT, registry_name TEXT, prior REAL, score REAL, score_reasons TEXT, scored_utc TEXT);
+
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    origin_id INTEGER REFERENCES articles(id),
+    origin_reason TEXT,
+    articles INTEGER NOT NULL DEFAULT 0,
+    first_published TEXT,
+    last_published TEXT,
+    title TEXT,
+    updated_utc TEXT NOT NULL
 );
 
 CREATE TABLE zones (
@@ -189,6 +206,10 @@ CREATE INDEX flags_rule ON flags (rule_id);
 
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+
+CREATE INDEX lsh_bands_article ON lsh_bands (article_id);
+
+CREATE INDEX lsh_bands_lookup ON lsh_bands (band, bucket);
 
 CREATE INDEX zones_article ON zones (article_id);
 
