@@ -41,7 +41,7 @@ CREATE TABLE copies (
     reason TEXT,                        -- why the source was chosen
     evidence TEXT NOT NULL DEFAULT '{}',-- JSON: aligned passages
     run_id INTEGER NOT NULL REFERENCES runs(id),
-    created_utc TEXT NOT NULL,
+    created_utc TEXT NOT NULL, is_primary INTEGER NOT NULL DEFAULT 0, primary_reason TEXT,
     UNIQUE (article_id, source_id)
 );
 
@@ -104,7 +104,7 @@ CREATE TABLE fingerprints (
     minhash BLOB NOT NULL,              -- num_perm little-endian uint32 values
     token_count INTEGER NOT NULL,
     shingle_count INTEGER NOT NULL
-);
+, anchor_minhash BLOB);
 
 CREATE TABLE flags (
     id INTEGER PRIMARY KEY,
@@ -123,10 +123,10 @@ CREATE TABLE flags (
 , confidence TEXT);
 
 CREATE TABLE lsh_bands (
-    band INTEGER NOT NULL,
-    bucket INTEGER NOT NULL,
-    article_id INTEGER NOT NULL REFERENCES articles(id)
-);
+    key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (key, article_id)
+) WITHOUT ROWID;
 
 CREATE TABLE pages (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id),
@@ -206,10 +206,6 @@ CREATE INDEX flags_rule ON flags (rule_id);
 
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
-
-CREATE INDEX lsh_bands_article ON lsh_bands (article_id);
-
-CREATE INDEX lsh_bands_lookup ON lsh_bands (band, bucket);
 
 CREATE INDEX zones_article ON zones (article_id);
 

@@ -23,14 +23,14 @@ import numpy as np
 
 from .models import Article, Fingerprint, MinHashRecipe
 
-__all__ = ["RECIPE", "fingerprint_article", "tokens", "shingles", "shingle_hashes", "content_hash", "signature_values"]
+__all__ = ["ANCHOR_PERM", "RECIPE", "anchors", "fingerprint_article", "tokens", "shingles", "shingle_hashes", "content_hash", "signature_values"]
 
 RECIPE = MinHashRecipe(
     shingle_size=5,
     num_perm=128,
     seed=1,
     scheme="affine32",
-    tokenizer="words-cjkchars",
+    tokenizer="words-cjkchars; anchors=names-numbers/perm64",
     shingle_hash="blake2b64-poly64-fold32",
     library="datasketch",
     library_version=version("datasketch"),
@@ -56,7 +56,7 @@ def shingles(words: list[str], size: int = RECIPE.shingle_size) -> list[str]:
 
 
 def fingerprint_article(article: Article, recipe: MinHashRecipe = RECIPE) -> Fingerprint:
-    """The content hash and MinHash signature of an article's body."""
+    """The content hash and MinHash signatures of an article's body."""
     words = tokens(article.text)
     hashes = shingle_hashes(words, recipe.shingle_size)
     return Fingerprint(
@@ -65,7 +65,30 @@ def fingerprint_article(article: Article, recipe: MinHashRecipe = RECIPE) -> Fin
         recipe=recipe,
         token_count=len(words),
         shingle_count=len(hashes),
+        anchor_minhash=_minhash(shingle_hashes(anchors(article.text), 1), recipe, ANCHOR_PERM),
     )
+
+
+#: Permutations of the anchor signature (the first ones of the recipe's).
+ANCHOR_PERM = 64
+_ANCHOR = re.compile(r"(?<![\w.])(?:\d+(?:[.,]\d+)*|[A-Z][\w'’-]*[\w])")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
+
+
+def anchors(text: str) -> list[str]:
+    """The names and numbers of a text: what a rewrite keeps when it rewords.
+
+    Capitalised words count unless they open a sentence; numbers lose their
+    thousands separators ("240,000" and "240000" are one anchor).
+    """
+    found = []
+    for match in _ANCHOR.finditer(text):
+        word = match.group(0)
+        if word[0].isdigit():
+            found.append(word.replace(",", ""))
+        elif not _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]):
+            found.append(word.casefold())
+    return sorted(set(found))
 
 
 def shingle_hashes(words: list[str], size: int = RECIPE.shingle_size) -> np.ndarray:
@@ -105,15 +128,17 @@ def content_hash(words: list[str]) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
-def _minhash(hashes: np.ndarray, recipe: MinHashRecipe) -> bytes:
+def _minhash(hashes: np.ndarray, recipe: MinHashRecipe, num_perm: int | None = None) -> bytes:
     """datasketch's ``affine32`` MinHash of pre-hashed shingles, in one vectorised pass.
 
     Equal to ``MinHash(scheme="affine32").update_batch`` over the same 32-bit
     values (a test checks it); done here to skip datasketch's per-item loop.
     """
     a, b = _permutations(recipe)
+    if num_perm is not None:
+        a, b = a[:num_perm], b[:num_perm]
     if not len(hashes):
-        return np.full(recipe.num_perm, 0xFFFFFFFF, dtype="<u4").tobytes()
+        return np.full(len(a), 0xFFFFFFFF, dtype="<u4").tobytes()
     hv = hashes.astype(np.uint32)
     # MurmurHash3's 32-bit finalizer, then h -> a * h + b mod 2**32 for each permutation.
     hv = hv ^ (hv >> np.uint32(16))

@@ -129,7 +129,7 @@ class MinHashRecipe:
     def key(self) -> str:
         return (
             f"{self.library}-{self.library_version}/{self.scheme}/perm{self.num_perm}"
-            f"/seed{self.seed}/{self.tokenizer}{self.shingle_size}/{self.shingle_hash}"
+            f"/seed{self.seed}/shingle{self.shingle_size}/{self.tokenizer}/{self.shingle_hash}"
         )
 
 
@@ -142,6 +142,8 @@ class Fingerprint:
     recipe: MinHashRecipe
     token_count: int
     shingle_count: int
+    #: MinHash of the text's names and numbers (see fingerprint.anchors).
+    anchor_minhash: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,9 @@ class KnownArticle:
     published: str | None
     story_id: int | None
     audited_utc: str
+    site_name: str | None = None
+    credits: tuple[str, ...] = ()
+    text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, Literal
 
-from .copies import find_copies
+from .copies import band_keys, find_copies
 from .errors import ExtractError
 from .extract import extract_article
 from .fingerprint import fingerprint_article
@@ -182,8 +182,9 @@ def _store(
         with store.transaction():
             # 5. store
             article_id = store.add_article(run_id, article, fingerprint, now())
-            # 6. copies
-            store.add_copies(run_id, find_copies(article_id, article, fingerprint, store), now())
+            # 6. copies: exact and near copies, stories, direction
+            store.add_copies(run_id, article_id, find_copies(article_id, article, fingerprint, store), now())
+            store.add_bands(article_id, band_keys(fingerprint))
     except sqlite3.IntegrityError:
         # The same input was given twice in this run: the first one is stored.
         counts["articles_known"] += 1

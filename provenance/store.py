@@ -205,8 +205,8 @@ class AuditStore:
             [(article_id, z.kind, z.start, z.end) for z in article.zones],
         )
         self.db.execute(
-            "INSERT INTO fingerprints (article_id, recipe_id, content_hash, minhash, token_count, shingle_count)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO fingerprints (article_id, recipe_id, content_hash, minhash, token_count, shingle_count,"
+            " anchor_minhash) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 article_id,
                 self._recipe_id(fingerprint.recipe),
@@ -214,6 +214,7 @@ class AuditStore:
                 fingerprint.minhash,
                 fingerprint.token_count,
                 fingerprint.shingle_count,
+                fingerprint.anchor_minhash,
             ],
         )
         return article_id
@@ -259,15 +260,49 @@ class AuditStore:
 
     # copies ------------------------------------------------------------------
 
+    _KNOWN = "SELECT id, domain, published, story_id, audited_utc, site_name, credits, text FROM articles"
+
+    def _known(self, rows: Sequence[Sequence[Any]]) -> list[KnownArticle]:
+        return [
+            KnownArticle(row[0], row[1], row[2], row[3], row[4], row[5], tuple(json.loads(row[6] or "[]")), row[7])
+            for row in rows
+        ]
+
     def articles_with_hash(self, content_hash: str, *, exclude: int) -> list[KnownArticle]:
         rows = self.db.execute(
-            "SELECT id, domain, published, story_id, audited_utc FROM articles"
-            " WHERE content_hash = ? AND id != ? ORDER BY id",
-            [content_hash, exclude],
+            self._KNOWN + " WHERE content_hash = ? AND id != ? ORDER BY id", [content_hash, exclude]
         ).fetchall()
-        return [KnownArticle(*row) for row in rows]
+        return self._known(rows)
 
-    def add_copies(self, run_id: int, copies: Sequence[Copy], now: dt.datetime) -> None:
+    def known_articles(self, ids: Sequence[int]) -> list[KnownArticle]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        return self._known(self.db.execute(self._KNOWN + f" WHERE id IN ({marks}) ORDER BY id", list(ids)).fetchall())
+
+    def add_bands(self, article_id: int, keys: Sequence[int]) -> None:
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO lsh_bands (key, article_id) VALUES (?, ?)", [(key, article_id) for key in keys]
+        )
+
+    def band_candidates(self, keys: Sequence[int], *, exclude: int, limit: int) -> list[tuple[int, bytes, bytes]]:
+        """Articles sharing LSH keys with these, most shared first, with their signatures."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(
+            f"""SELECT b.article_id, f.minhash, coalesce(f.anchor_minhash, x'') FROM (
+                    SELECT article_id, count(*) AS shared FROM lsh_bands
+                    WHERE key IN ({marks}) AND article_id != ? GROUP BY article_id
+                    ORDER BY shared DESC, article_id LIMIT ?) AS b
+                JOIN fingerprints f ON f.article_id = b.article_id""",
+            [*keys, exclude, limit],
+        ).fetchall()
+        return [(int(r[0]), bytes(r[1]), bytes(r[2])) for r in rows]
+
+    def add_copies(self, run_id: int, article_id: int, copies: Sequence[Copy], now: dt.datetime) -> None:
+        """Store the links found for a new article, choose primary sources and place it in a story."""
+        stamp = _utc(now)
         for copy in copies:
             self.db.execute(
                 """INSERT OR REPLACE INTO copies (article_id, source_id, relation, direction, similarity,
@@ -284,19 +319,110 @@ class AuditStore:
                     copy.reason,
                     json.dumps(copy.evidence, ensure_ascii=False),
                     run_id,
-                    _utc(now),
+                    stamp,
                 ],
             )
-            self._join_story(copy.article_id, copy.source_id)
+        for derived in {c.article_id for c in copies if c.direction == "derived"}:
+            self._choose_primary(derived)
+        if any(c.relation != "related" for c in copies):
+            self._place_in_story(article_id, stamp)
 
-    def _join_story(self, article_id: int, other_id: int) -> None:
-        """Put two linked articles in one story, merging their stories if both had one."""
-        rows = self.db.execute("SELECT id, story_id FROM articles WHERE id IN (?, ?)", [article_id, other_id]).fetchall()
-        stories = {row[1] for row in rows if row[1] is not None}
-        story = min(stories) if stories else min(article_id, other_id)
-        self.db.execute("UPDATE articles SET story_id = ? WHERE id IN (?, ?)", [story, article_id, other_id])
-        for old in stories - {story}:
-            self.db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", [story, old])
+    def _choose_primary(self, article_id: int) -> None:
+        """The best-aligned source among an article's earlier copies is its primary source."""
+        rows = self.db.execute(
+            """SELECT c.id, c.similarity, a.published FROM copies c JOIN articles a ON a.id = c.source_id
+               WHERE c.article_id = ? AND c.direction = 'derived' AND c.relation != 'related'
+               ORDER BY c.similarity DESC, coalesce(a.published, '9999') ASC, c.source_id""",
+            [article_id],
+        ).fetchall()
+        self.db.execute("UPDATE copies SET is_primary = 0, primary_reason = NULL WHERE article_id = ?", [article_id])
+        if not rows:
+            return
+        best, similarity, published = rows[0]
+        if len(rows) == 1:
+            reason = "the only earlier copy from another outlet"
+        elif rows[1][1] < similarity:
+            reason = f"best aligned of {len(rows)} earlier copies (similarity {similarity:.2f} against {rows[1][1]:.2f})"
+        else:
+            reason = f"as well aligned as another of {len(rows)} earlier copies, and published first ({published})"
+        self.db.execute("UPDATE copies SET is_primary = 1, primary_reason = ? WHERE id = ?", [reason, best])
+
+    def _links(self, article_id: int) -> dict[int, float]:
+        rows = self.db.execute(
+            """SELECT CASE WHEN article_id = ? THEN source_id ELSE article_id END, max(similarity) FROM copies
+               WHERE ? IN (article_id, source_id) AND relation != 'related' GROUP BY 1""",
+            [article_id, article_id],
+        ).fetchall()
+        return {int(r[0]): float(r[1]) for r in rows}
+
+    def _place_in_story(self, article_id: int, stamp: str) -> None:
+        """Join the story whose origin this article is directly linked to, or start one.
+
+        Stories never grow by transitive links: a member must be linked to the
+        story's origin (or, when the origin is unknown, to two thirds of its members),
+        so a chain of partial copies cannot drag unrelated articles in.
+        """
+        links = self._links(article_id)
+        stories: dict[int, float] = {}
+        loose = []
+        for other, similarity in links.items():
+            row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", [other]).fetchone()
+            if row and row[0] is not None:
+                stories[row[0]] = max(stories.get(row[0], 0.0), similarity)
+            else:
+                loose.append(other)
+        story = next((s for s in sorted(stories, key=lambda s: -stories[s]) if self._may_join(s, links)), None)
+        if story is None:
+            cursor = self.db.execute("INSERT INTO stories (updated_utc) VALUES (?)", [stamp])
+            story = int(cursor.lastrowid or 0)
+        members = [article_id] + [o for o in loose if story is not None and self._may_join(story, self._links(o), o)]
+        marks = ",".join("?" * len(members))
+        self.db.execute(f"UPDATE articles SET story_id = ? WHERE id IN ({marks})", [story, *members])
+        self._refresh_story(story, stamp)
+
+    def _may_join(self, story: int, links: dict[int, float], candidate: int | None = None) -> bool:
+        origin, members = self._story_core(story)
+        if not members:
+            return True
+        if origin is not None:
+            return origin in links or origin == candidate
+        return sum(1 for m in members if m in links) * 3 >= len(members) * 2
+
+    def _story_core(self, story: int) -> tuple[int | None, list[int]]:
+        row = self.db.execute("SELECT origin_id FROM stories WHERE id = ?", [story]).fetchone()
+        members = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ?", [story]).fetchall()]
+        return (row[0] if row else None), members
+
+    def _refresh_story(self, story: int, stamp: str) -> None:
+        """Recompute a story's origin: its one member that derives from no other member."""
+        members = self.db.execute(
+            "SELECT id, published, title FROM articles WHERE story_id = ? ORDER BY published, id", [story]
+        ).fetchall()
+        ids = [m[0] for m in members]
+        marks = ",".join("?" * len(ids))
+        derived = {
+            r[0]
+            for r in self.db.execute(
+                f"SELECT article_id FROM copies WHERE is_primary = 1 AND article_id IN ({marks}) AND source_id IN ({marks})",
+                [*ids, *ids],
+            ).fetchall()
+        }
+        roots = [m for m in members if m[0] not in derived]
+        dated = [m for m in roots if m[1]]
+        if len(roots) == 1:
+            origin, reason = roots[0][0], "every other copy derives from it"
+        elif len(dated) == 1:
+            origin = dated[0][0]
+            reason = f"the earliest dated copy; {len(roots) - 1} undated copy(ies) could not be ordered against it"
+        else:
+            origin, reason = None, f"common unseen source: {len(roots)} copies, none shown to be first"
+        dates = [m[1][:10] for m in members if m[1]]
+        title = next((m[2] for m in members if m[2]), None)
+        self.db.execute(
+            """UPDATE stories SET origin_id = ?, origin_reason = ?, articles = ?, first_published = ?,
+                   last_published = ?, title = ?, updated_utc = ? WHERE id = ?""",
+            [origin, reason, len(members), min(dates, default=None), max(dates, default=None), title, stamp, story],
+        )
 
     # reading -----------------------------------------------------------------
 

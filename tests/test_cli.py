@@ -96,19 +96,31 @@ def test_boilerplate_is_kept_in_zones_not_in_the_body(audited: sqlite_utils.Data
             assert junk not in row["text"], (row["location"], junk)
 
 
-def test_mirror_and_reprint_are_linked_as_duplicates_and_nothing_else_is(audited: sqlite_utils.Database) -> None:
+def test_copy_families_sources_and_stories(audited: sqlite_utils.Database) -> None:
     ids = {r["location"].rsplit("/", 1)[-1]: r["id"] for r in audited["articles"].rows}
-    origin = ids["vantagepost_velsund_port_deal.txt"]
-    links = {(r["article_id"], r["source_id"], r["relation"], r["direction"]) for r in audited["copies"].rows}
-    assert links == {
-        (ids["records.jsonl:1"], origin, "duplicate", "derived"),
-        (ids["tidewater_velsund_reprint.html"], origin, "duplicate", "derived"),
-        (ids["tidewater_velsund_reprint.html"], ids["records.jsonl:1"], "duplicate", "derived"),
+    port, anniversary = ids["vantagepost_velsund_port_deal.txt"], ids["eastwire_valdoria_seravand_60_years.txt"]
+    primary = {
+        (r["article_id"], r["source_id"], r["relation"])
+        for r in audited["copies"].rows_where("is_primary = 1")
     }
-    stories = {r["id"]: r["story_id"] for r in audited["articles"].rows}
-    family = {origin, ids["records.jsonl:1"], ids["tidewater_velsund_reprint.html"]}
-    assert len({stories[i] for i in family}) == 1
-    assert all(stories[i] is None for i in set(stories) - family)
+    assert primary == {
+        (ids["records.jsonl:1"], port, "duplicate"),
+        (ids["tidewater_velsund_reprint.html"], port, "duplicate"),
+        (ids["tradelines_velsund_excerpt.txt"], port, "excerpt"),
+        (ids["records.jsonl:2"], anniversary, "reprint"),
+        (ids["korsadaily_60_years_rewrite.txt"], anniversary, "rewrite"),
+    }
+    ai_summary = ids["meridiandigest_ai_summary.txt"]
+    (link,) = audited["copies"].rows_where("article_id = ? and source_id = ?", [ai_summary, anniversary])
+    assert (link["relation"], link["direction"]) == ("rewrite", "unknown")
+    unrelated = {ids[n] for n in ("rail_freight_daily_schedule.txt", "harbourdaily_saltmarsh_kettleby.html",
+                                  "pelmethherald_lantern_festival.html.gz", "records.jsonl:3", "records.jsonl:4")}
+    for row in audited["copies"].rows:
+        assert not {row["article_id"], row["source_id"]} & unrelated
+    stories = {r["origin_id"]: r for r in audited["stories"].rows}
+    assert set(stories) == {port, anniversary}
+    assert stories[port]["articles"] == 4 and stories[anniversary]["articles"] == 4
+    assert "undated" in stories[anniversary]["origin_reason"]
 
 
 def test_second_audit_adds_nothing(tmp_path: Path) -> None:

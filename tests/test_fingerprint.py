@@ -30,7 +30,7 @@ def test_content_hash_ignores_case_spacing_and_punctuation() -> None:
 def test_signature_is_stored_compactly_with_its_recipe() -> None:
     fp = _fp(TEXT)
     assert len(fp.minhash) == RECIPE.num_perm * 4  # type: ignore[attr-defined]
-    assert fp.recipe.key == f"datasketch-{RECIPE.library_version}/affine32/perm128/seed1/words-cjkchars5/blake2b64-poly64-fold32"  # type: ignore[attr-defined]
+    assert fp.recipe.key == f"datasketch-{RECIPE.library_version}/affine32/perm128/seed1/shingle5/words-cjkchars; anchors=names-numbers/perm64/blake2b64-poly64-fold32"  # type: ignore[attr-defined]
     assert fp.shingle_count == fp.token_count - 4  # type: ignore[attr-defined]
 
 

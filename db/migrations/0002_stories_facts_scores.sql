@@ -13,14 +13,21 @@ CREATE TABLE stories (
     updated_utc TEXT NOT NULL
 );
 
--- MinHash LSH bands: one row per article and band; candidates share a (band, bucket).
+-- MinHash LSH bands: one row per article and band. key packs the band number
+-- and the hash of the band's values; articles sharing a key are candidates.
 CREATE TABLE lsh_bands (
-    band INTEGER NOT NULL,
-    bucket INTEGER NOT NULL,
-    article_id INTEGER NOT NULL REFERENCES articles(id)
-);
-CREATE INDEX lsh_bands_lookup ON lsh_bands (band, bucket);
-CREATE INDEX lsh_bands_article ON lsh_bands (article_id);
+    key INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (key, article_id)
+) WITHOUT ROWID;
+
+-- A second signature, over the names and numbers of a text, finds rewrites
+-- whose sentences share few word 5-grams but the same facts and names.
+ALTER TABLE fingerprints ADD COLUMN anchor_minhash BLOB;
+
+-- The source chosen for an article among its links (passim's best-aligned earlier copy).
+ALTER TABLE copies ADD COLUMN is_primary INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE copies ADD COLUMN primary_reason TEXT;   -- why this source won among the article's earlier copies
 
 ALTER TABLE facts ADD COLUMN resolved TEXT;          -- a relative date resolved against the publication date
 ALTER TABLE facts ADD COLUMN sentence_start INTEGER;
