@@ -440,6 +440,55 @@ class AuditStore:
         names = ("id", "location", "title", "outlet", "domain", "published", "story_id", "flags", "disagreements", "copies")
         return dict(zip(names, row, strict=True))
 
+    def find_article(self, ref: str) -> int | None:
+        """An article id from an id, a location or a URL."""
+        if ref.isdigit() and self.db.execute("SELECT 1 FROM articles WHERE id = ?", [int(ref)]).fetchone():
+            return int(ref)
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE location = ? OR url = ? OR canonical_url = ? ORDER BY id DESC LIMIT 1",
+            [ref, ref, ref],
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def article_row(self, article_id: int) -> dict[str, Any]:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
+        names = [d[0] for d in self.db.execute("SELECT * FROM articles LIMIT 0").description]
+        return dict(zip(names, row, strict=True))
+
+    def story_row(self, story_id: int) -> dict[str, Any] | None:
+        cursor = self.db.execute("SELECT * FROM stories WHERE id = ?", [story_id])
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True)) if row else None
+
+    def story_members(self, story_id: int) -> list[dict[str, Any]]:
+        """A story's articles in time order (undated last), each with its primary source link."""
+        cursor = self.db.execute(
+            """SELECT a.id, a.published, coalesce(a.site_name, a.domain) AS outlet, a.title, a.location,
+                      c.source_id, c.relation, c.direction, c.similarity, c.reason, c.primary_reason, c.evidence,
+                      (SELECT group_concat(u.relation || ' ' || CASE WHEN u.article_id = a.id THEN u.source_id
+                                                                     ELSE u.article_id END, ', ')
+                       FROM copies u WHERE u.direction = 'unknown' AND u.relation != 'related'
+                         AND a.id IN (u.article_id, u.source_id)) AS unordered
+               FROM articles a LEFT JOIN copies c ON c.article_id = a.id AND c.is_primary = 1
+               WHERE a.story_id = ? ORDER BY a.published IS NULL, a.published, a.id""",
+            [story_id],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def links_of(self, article_id: int) -> list[dict[str, Any]]:
+        """Every copies row that names this article, either side."""
+        cursor = self.db.execute(
+            """SELECT c.*, a.title AS article_title, s.title AS source_title,
+                      coalesce(a.site_name, a.domain) AS article_outlet, coalesce(s.site_name, s.domain) AS source_outlet,
+                      a.published AS article_published, s.published AS source_published
+               FROM copies c JOIN articles a ON a.id = c.article_id JOIN articles s ON s.id = c.source_id
+               WHERE ? IN (c.article_id, c.source_id) ORDER BY c.is_primary DESC, c.similarity DESC""",
+            [article_id],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
 
 def _utc(now: dt.datetime) -> str:
     if now.tzinfo is None:

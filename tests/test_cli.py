@@ -203,7 +203,32 @@ def test_unusable_database_is_a_usage_error(tmp_path: Path) -> None:
 def test_every_command_has_help() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("audit", "schema"):
+    for command in ("audit", "schema", "story", "show"):
         help_text = runner.invoke(app, [command, "--help"])
         assert help_text.exit_code == 0 and command in result.output
         assert len(help_text.output.strip()) > 50
+
+
+def test_story_prints_the_derivation_tree_with_passages(audited: sqlite_utils.Database, tmp_path: Path) -> None:
+    origin = _by_location(audited, "eastwire_valdoria_seravand_60_years.txt")
+    result = runner.invoke(app, ["story", str(origin["story_id"]), "--db", str(tmp_path / "audit.db"), "--passages", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert f"origin: #{origin['id']}" in result.output
+    dated = [line for line in lines if line.lstrip("├└─│ ").startswith("2024-")]
+    assert [line.lstrip("├└─│ ")[:10] for line in dated] == ["2024-10-02", "2024-10-03", "2024-10-05"]
+    assert any(line.startswith(("├─ ", "└─ ")) and "Korsa Daily" in line for line in lines)
+    assert "rewrite of #" in result.output and "reprint of #" in result.output
+    assert "> " in result.output and "< " in result.output
+    assert "no date" in result.output and "direction unknown" in result.output
+
+
+def test_show_lists_copies_and_matching_passages(audited: sqlite_utils.Database, tmp_path: Path) -> None:
+    excerpt = _by_location(audited, "tradelines_velsund_excerpt.txt")
+    result = runner.invoke(app, ["show", excerpt["location"], "--db", str(tmp_path / "audit.db")])
+    assert result.exit_code == 0, result.output
+    assert "excerpt — copied from #" in result.output and "[primary source]" in result.output
+    assert "Valdoria and Seravand signed an agreement" in result.output
+    missing = runner.invoke(app, ["show", "no-such-article", "--db", str(tmp_path / "audit.db")])
+    assert missing.exit_code == 2 and "no such article" in missing.output
+    assert runner.invoke(app, ["story", "999", "--db", str(tmp_path / "audit.db")]).exit_code == 2
