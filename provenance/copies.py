@@ -200,9 +200,10 @@ def classify(m: Measures) -> str | None:
     if max(m.containment, m.other_containment) >= 0.6:
         return "excerpt"
     aligned = len(m.pairs)
-    if aligned >= 2 and max(m.coverage, m.other_coverage) >= 0.35:
+    coverage = max(m.coverage, m.other_coverage)
+    if coverage >= 0.2 and (aligned >= 3 or (aligned >= 2 and m.jaccard >= 0.01)):
         return "rewrite"
-    if aligned >= 1 or m.anchor_jaccard >= 0.3:
+    if m.anchor_jaccard >= 0.2 and (aligned >= 1 or m.anchor_jaccard >= 0.3):
         return "related"
     return None
 
