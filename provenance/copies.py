@@ -193,8 +193,6 @@ def classify(m: Measures) -> str | None:
     Thresholds were set on the Clough-Stevenson corpus and the synthetic
     families of benchmarks/copies_families.py (see that script).
     """
-    if m.jaccard >= 0.9 and min(m.containment, m.other_containment) >= 0.9:
-        return "reprint"
     if m.jaccard >= 0.6:
         return "reprint"
     if max(m.containment, m.other_containment) >= 0.6:
