@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -28,16 +27,17 @@ import numpy as np
 
 from .fingerprint import ANCHOR_PERM, shingles, signature_values, tokens
 from .models import AlignedPair, Article, Copy, Fingerprint, KnownArticle
+from .sentences import split_sentences
 
 __all__ = [
     "CopyIndex",
+    "aligned_pairs",
     "Measures",
     "align_sentences",
     "band_keys",
     "classify",
     "find_copies",
     "measure",
-    "split_sentences",
 ]
 
 #: Candidate search: (first band number, rows per band, bands) for each signature.
@@ -109,34 +109,6 @@ def _estimate(a: bytes, b: bytes) -> float:
 
 
 # 2. confirmation ---------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"""(?<=[.!?。！？])["'”’)\]]*\s+|\n\s*\n|\n(?=\s*[A-Z"“])""")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Col|Lt|St|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Vol|Inc|Ltd|Co|Corp|vs|etc|approx)|\b[A-Z])\.$"
-)
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of a text (abbreviations such as "Oct." and "U.S." do not end one)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if _ABBREVIATION.search(text[max(start, match.start() - 8) : match.start()]):
-            continue
-        _add_span(spans, text, start, match.start())
-        start = match.end()
-    _add_span(spans, text, start, len(text))
-    return spans
-
-
-def _add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
-
 
 def align_sentences(text: str, other: str, *, min_score: float = MIN_ALIGNMENT) -> list[AlignedPair]:
     """Pairs of sentences, one from each text, that say the same thing, best first, each used once."""
@@ -250,7 +222,7 @@ def _link(article_id: int, article: Article, known: KnownArticle, relation: str,
         "aligned": [
             {"score": p.score, "span": [p.start, p.end], "other_span": [p.other_start, p.other_end],
              "sentence": p.sentence, "other_sentence": p.other_sentence}
-            for p in m.pairs[:60]
+            for p in m.pairs
         ],
     }
     if relation == "related":
@@ -321,3 +293,16 @@ def _outlet(domain: str | None, site: str | None) -> str | None:
 def _credits(credits: Sequence[str], domain: str | None, site: str | None) -> bool:
     names = {n.casefold() for n in (domain, site) if n}
     return any(c.casefold() in names for c in credits)
+
+
+def aligned_pairs(copy: Copy, article_id: int) -> list[AlignedPair]:
+    """The aligned sentences of a link, from the side of ``article_id``."""
+    aligned = copy.evidence.get("aligned", [])
+    assert isinstance(aligned, list)
+    mine = copy.article_id == article_id
+    pairs = []
+    for p in aligned:
+        (a, b), (c, d) = (p["span"], p["other_span"]) if mine else (p["other_span"], p["span"])
+        sentence, other = (p["sentence"], p["other_sentence"]) if mine else (p["other_sentence"], p["sentence"])
+        pairs.append(AlignedPair(sentence, other, float(p["score"]), a, b, c, d))
+    return pairs

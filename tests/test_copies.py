@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 import pytest
 
-from provenance.copies import align_sentences, classify, measure, split_sentences
+from provenance.copies import align_sentences, classify, measure
+from provenance.sentences import split_sentences
 from provenance.pipeline import ArticleResult, audit
 from provenance.store import AuditStore
 
