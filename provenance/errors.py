@@ -7,6 +7,7 @@
      +-- ExtractError       no article could be extracted from an input
      +-- RuleFileError      a rule file is malformed
      +-- StoreError         the audit database could not be opened or written
+     +-- MailError          a report could not be emailed (settings, SMTP, lock)
 
 Each exception carries the object that caused it as ``source`` (a path, URL,
 rule file or database path), so that the command line can name it.
@@ -51,3 +52,7 @@ class RuleFileError(ProvenanceError):
 
 class StoreError(ProvenanceError):
     """The audit database could not be opened, migrated or written."""
+
+
+class MailError(ProvenanceError):
+    """A report could not be emailed: incomplete settings, an SMTP failure, or the report lock."""

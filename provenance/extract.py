@@ -28,6 +28,7 @@ from .zones import Layout, normalise_space, whole_text_layout, word_count, zone_
 __all__ = ["extract_article", "registered_domain", "render_html_text"]
 
 _VERSION = version("provenance")
+_DATE_SEARCH = {"extensive_search": False, "original_date": True}
 #: Fewer words than this is not an article: a menu, an error page, a stub.
 MIN_BODY_WORDS = 8
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
@@ -87,8 +88,11 @@ def _from_html(doc: Document) -> Article:
         raise ExtractError("not parseable as HTML", source=doc.location)
     page_text = render_html_text(tree)
     try:
+        # No extensive date search: on a page without a date it falls back to the
+        # copyright year ("© 2025" as 2025-01-01), and a missing date is a finding.
         result = trafilatura.bare_extraction(
-            tree, url=doc.hints.url, include_comments=False, with_metadata=True
+            tree, url=doc.hints.url, include_comments=False, with_metadata=True,
+            date_extraction_params=_DATE_SEARCH,
         )
     except (ValueError, TypeError, RecursionError) as exc:
         raise ExtractError(f"HTML extraction failed ({type(exc).__name__}: {exc})", source=doc.location) from exc

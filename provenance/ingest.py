@@ -1,9 +1,10 @@
 """Stage 1: read inputs into decoded Documents.
 
-``read_inputs(paths)`` walks files and directories and yields one
-:class:`Document` per article, or an :class:`InputProblem` for every input that
-cannot be audited. It never raises for a bad input: empty, binary, truncated,
-oversized or undecodable inputs become problems that name the input, and the
+``read_inputs(paths)`` walks files and directories, fetches URLs and reads
+WARC archives, and yields one :class:`Document` per article, or an
+:class:`InputProblem` for every input that cannot be audited. It never raises
+for a bad input: empty, binary, truncated, oversized or undecodable inputs,
+and URLs that cannot be fetched, become problems that name the input, and the
 walk goes on.
 
 Readers by suffix (each may also end in ``.gz``):
@@ -11,6 +12,14 @@ Readers by suffix (each may also end in ``.gz``):
     .txt .text          plain-text page dump    -> Document(kind="text")
     .html .htm .xhtml   HTML page               -> Document(kind="html")
     .jsonl .ndjson      one article per line    -> Document(kind="record" or "html")
+    .warc               WARC archive            -> Document per captured page (provenance.warc)
+
+``http://`` and ``https://`` inputs are fetched (provenance.fetch), several at
+a time, each run of consecutive URLs together; the results keep the order of
+the inputs. Pages from the network or an archive carry a :class:`Capture`:
+the URL asked for, the final URL, the HTTP status and headers, and for an
+archived page its capture date. The charset of the Content-Type header is
+used to decode them.
 """
 
 from __future__ import annotations
@@ -22,16 +31,22 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Literal, cast
 
-from .models import Document, InputKind, InputProblem, Metadata
+import httpx
 
-__all__ = ["DEFAULT_MAX_BYTES", "IngestOptions", "read_inputs", "decode_bytes", "reader_for"]
+from .fetch import FetchOptions, FetchResult, fetch_urls
+from .models import Capture, Document, InputKind, InputProblem, Metadata, Validators
+from .warc import ArchivedPage, read_warc
 
-ReaderKind = Literal["text", "html", "jsonl"]
+__all__ = ["DEFAULT_MAX_BYTES", "IngestOptions", "ValidatorLookup", "read_inputs", "decode_bytes", "reader_for"]
+
+ReaderKind = Literal["text", "html", "jsonl", "warc"]
+#: url -> what the database knows of its last version, for a conditional request
+ValidatorLookup = Callable[[str], Validators | None]
 
 _SUFFIXES: dict[str, ReaderKind] = {
     ".txt": "text",
@@ -41,7 +56,11 @@ _SUFFIXES: dict[str, ReaderKind] = {
     ".xhtml": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".warc": "warc",
 }
+_URL_SCHEMES = ("http://", "https://")
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_UNLABELLED_TYPES = frozenset({"application/octet-stream", "binary/octet-stream", "unknown/unknown"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 _RECORD_FIELDS = ("url", "title", "byline", "published", "site_name")
 
@@ -53,6 +72,8 @@ DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 class IngestOptions:
     #: Largest page (after decompression) that is read; larger inputs are refused.
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: How URLs are fetched (its max_bytes is replaced by the one above).
+    fetch: FetchOptions = field(default_factory=FetchOptions)
 
 
 def reader_for(path: Path) -> ReaderKind | None:
@@ -64,26 +85,92 @@ def reader_for(path: Path) -> ReaderKind | None:
 
 
 def read_inputs(
-    paths: Iterable[str], options: IngestOptions | None = None
+    paths: Iterable[str],
+    options: IngestOptions | None = None,
+    *,
+    client: httpx.AsyncClient | None = None,
+    validators: ValidatorLookup | None = None,
 ) -> Iterator[Document | InputProblem]:
-    """Yield a Document for each article found under ``paths``, in a stable order."""
+    """Yield a Document for each article found under ``paths``, in a stable order.
+
+    URLs are fetched with ``client`` (default: one made from ``options.fetch``);
+    ``validators`` gives the ETag and Last-Modified of a URL already audited,
+    to ask for it conditionally.
+    """
     options = options or IngestOptions()
+    urls: list[str] = []
     for given in paths:
-        if given.startswith(("http://", "https://")):
-            yield InputProblem(given, "URL inputs are not supported yet; save the page and audit the file")
+        if given[:8].lower().startswith(_URL_SCHEMES):
+            urls.append(given)
             continue
-        path = Path(given)
-        if path.is_dir():
-            for file in _walk(path):
-                kind = reader_for(file)
-                if kind is not None:
-                    yield from _read_file(file, kind, options)
-        elif path.is_file():
-            yield from _read_file(path, reader_for(path) or _sniff(path), options)
-        elif path.exists():
-            yield InputProblem(given, "not a regular file or directory")
-        else:
-            yield InputProblem(given, "no such file or directory")
+        if urls:
+            yield from _read_urls(urls, options, client, validators)
+            urls = []
+        yield from _read_path(given, options)
+    if urls:
+        yield from _read_urls(urls, options, client, validators)
+
+
+def _read_path(given: str, options: IngestOptions) -> Iterator[Document | InputProblem]:
+    path = Path(given)
+    if path.is_dir():
+        for file in _walk(path):
+            kind = reader_for(file)
+            if kind is not None:
+                yield from _read_file(file, kind, options)
+    elif path.is_file():
+        yield from _read_file(path, reader_for(path) or _sniff(path), options)
+    elif path.exists():
+        yield InputProblem(given, "not a regular file or directory")
+    else:
+        yield InputProblem(given, "no such file or directory")
+
+
+def _read_urls(
+    urls: list[str], options: IngestOptions, client: httpx.AsyncClient | None, validators: ValidatorLookup | None
+) -> Iterator[Document | InputProblem]:
+    # Looked up here, in the caller's thread: the database is not the fetch thread's.
+    known = {url: found for url in urls if validators is not None and (found := validators(url)) is not None}
+    fetch_options = replace(options.fetch, max_bytes=options.max_bytes)
+    for result in fetch_urls(urls, fetch_options, client=client, validators=known):
+        yield _fetched(result, known.get(result.url))
+
+
+def _fetched(result: FetchResult, validators: Validators | None) -> Document | InputProblem:
+    if result.problem is not None:
+        return InputProblem(result.url, result.problem)
+    capture = Capture(
+        result.url, result.final_url, result.status or 0, result.headers, "http",
+        redirects=result.redirects, is_not_modified=result.is_not_modified,
+    )
+    hints = Metadata(url=result.final_url)
+    if result.is_not_modified and validators is not None:
+        # 304: the bytes are those of the version stored, which the pipeline recognises by hash.
+        return Document(result.url, "html", "", validators.raw_sha256, hints, capture=capture)
+    return _http_document(result.url, result.content, result.content_type, result.charset, hints, capture)
+
+
+def _archived(page: ArchivedPage) -> Document | InputProblem:
+    capture = Capture(
+        page.target_uri, page.target_uri, page.status, page.headers, "warc",
+        captured_utc=page.captured_utc, record_id=page.record_id,
+    )
+    hints = Metadata(url=page.target_uri)
+    return _http_document(page.location, page.content, page.content_type, page.charset, hints, capture)
+
+
+def _http_document(
+    location: str, data: bytes, media_type: str | None, charset: str | None, hints: Metadata, capture: Capture
+) -> Document | InputProblem:
+    """A page served over HTTP: its kind from the Content-Type, else from its first bytes."""
+    kind: ReaderKind
+    if media_type in _HTML_TYPES:
+        kind = "html"
+    elif media_type == "text/plain" or media_type is None or media_type in _UNLABELLED_TYPES:
+        kind = "html" if _looks_html(data[:512]) else "text"
+    else:
+        return InputProblem(location, f"not an HTML or text page (Content-Type {media_type})")
+    return _document(location, kind, data, hints, charset=charset, capture=capture, empty="empty page")
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -97,10 +184,14 @@ def _walk(root: Path) -> Iterator[Path]:
 def _sniff(path: Path) -> ReaderKind:
     try:
         with _open(path) as handle:
-            head = handle.read(512).lstrip().lower()
+            head = handle.read(512)
     except (OSError, EOFError, zlib.error):
         return "text"
-    return "html" if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head")) else "text"
+    return "html" if _looks_html(head) else "text"
+
+
+def _looks_html(head: bytes) -> bool:
+    return head.lstrip().lower().startswith((b"<!doctype html", b"<html", b"<?xml", b"<head"))
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -113,6 +204,10 @@ def _read_file(path: Path, kind: ReaderKind, options: IngestOptions) -> Iterator
     location = str(path)
     if kind == "jsonl":
         yield from _read_jsonl(path, options)
+        return
+    if kind == "warc":
+        for item in read_warc(path, options.max_bytes):
+            yield _archived(item) if isinstance(item, ArchivedPage) else item
         return
     try:
         with _open(path) as handle:
@@ -195,23 +290,37 @@ def _record(location: str, line: bytes) -> Document | InputProblem:
     return InputProblem(location, "record has neither 'text' nor 'html'")
 
 
-def _document(location: str, kind: ReaderKind, data: bytes, hints: Metadata) -> Document | InputProblem:
+def _document(
+    location: str,
+    kind: ReaderKind,
+    data: bytes,
+    hints: Metadata,
+    *,
+    charset: str | None = None,
+    capture: Capture | None = None,
+    empty: str = "empty file",
+) -> Document | InputProblem:
     if not data.strip():
-        return InputProblem(location, "empty file")
-    decoded = decode_bytes(data, is_html=kind == "html")
+        return InputProblem(location, empty)
+    decoded = decode_bytes(data, is_html=kind == "html", charset=charset)
     if isinstance(decoded, str):
         return InputProblem(location, decoded)
     text, encoding, notes = decoded
     doc_kind: InputKind = "html" if kind == "html" else "text"
-    return Document(location, doc_kind, text, hashlib.sha256(data).hexdigest(), hints, encoding, notes)
+    digest = hashlib.sha256(data).hexdigest()
+    return Document(location, doc_kind, text, digest, hints, encoding, notes, capture)
 
 
-def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str, tuple[str, ...]] | str:
+def decode_bytes(
+    data: bytes, *, is_html: bool = False, charset: str | None = None
+) -> tuple[str, str, tuple[str, ...]] | str:
     """Decode page bytes to text.
 
     Returns ``(text, encoding, notes)``, or a problem string when the data is
     binary. Notes say when the input was not clean UTF-8, so that the caller
-    can record it.
+    can record it. ``charset`` is the one an HTTP Content-Type header
+    declares: after a byte-order mark and valid UTF-8, it wins over a
+    ``<meta charset>`` of the page.
     """
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -225,7 +334,7 @@ def decode_bytes(data: bytes, *, is_html: bool = False) -> tuple[str, str, tuple
         return data.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-    declared = _declared_charset(data) if is_html else None
+    declared = _codec_name(charset) or (_declared_charset(data) if is_html else None)
     if declared and declared.replace("-", "").replace("_", "") not in ("utf8",):
         try:
             return data.decode(declared), declared, (f"not UTF-8; decoded as declared charset {declared}",)
@@ -252,9 +361,14 @@ def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:4096])
     if not match:
         return None
-    name = match.group(1).decode("ascii", "ignore").lower()
+    return _codec_name(match.group(1).decode("ascii", "ignore"))
+
+
+def _codec_name(name: str | None) -> str | None:
+    if not name:
+        return None
     try:
-        return codecs.lookup(name).name
+        return codecs.lookup(name.strip().lower()).name
     except LookupError:
         return None
 

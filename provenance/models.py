@@ -50,11 +50,64 @@ class Metadata:
 
 
 @dataclass(frozen=True, slots=True)
+class Capture:
+    """How the bytes of a Document were obtained over HTTP: a live fetch or a WARC record.
+
+    ``url`` is the URL asked for (a WARC record's ``WARC-Target-URI``): the
+    versions of one page share it. ``captured_utc`` is the capture date of an
+    archived record (``WARC-Date``); None for a live fetch, which happened
+    now. ``is_not_modified`` marks a 304 answer to a conditional request: the
+    Document then has no content and ``raw_sha256`` is that of the version
+    already stored.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    via: Literal["http", "warc"] = "http"
+    captured_utc: str | None = None
+    redirects: tuple[str, ...] = ()
+    is_not_modified: bool = False
+    record_id: str | None = None  # WARC-Record-ID of an archived record
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header, matched without regard to case."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What the database knows of the last version of a URL, for a conditional request."""
+
+    etag: str | None
+    last_modified: str | None
+    raw_sha256: str  # of the stored version: a 304 answer means these bytes again
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """An entry of an RSS or Atom feed: the page it links to. ``key`` identifies it in its feed."""
+
+    url: str
+    guid: str | None = None
+    title: str | None = None
+    published: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.guid or self.url
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One decoded input, before extraction.
 
     ``location`` is the input as the user gave it: a path, a URL, or
-    ``path:line`` for a record of a JSON Lines file.
+    ``path:line`` for a record of a JSON Lines file, or ``crawl.warc.gz#<record id>``
+    for a record of a WARC archive. ``capture`` says how a page was fetched
+    or archived; it is None for files and JSON Lines records.
     """
 
     location: str
@@ -64,6 +117,7 @@ class Document:
     hints: Metadata = field(default_factory=Metadata)
     encoding: str = "utf-8"
     notes: tuple[str, ...] = ()
+    capture: Capture | None = None
 
 
 @dataclass(frozen=True, slots=True)

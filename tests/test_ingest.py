@@ -62,9 +62,11 @@ def test_huge_files_are_refused_without_reading_them_whole(tmp_path: Path) -> No
 
 
 def test_missing_path_and_url_are_problems() -> None:
-    items = list(read_inputs(["/no/such/file.txt", "https://example.org/story"]))
+    # A loopback URL is refused before any connection is made (see test_fetch.py).
+    items = list(read_inputs(["/no/such/file.txt", "http://127.0.0.1:9/story"]))
     assert [type(i) for i in items] == [InputProblem, InputProblem]
     assert "no such file" in items[0].problem  # type: ignore[union-attr]
+    assert "not a public address" in items[1].problem  # type: ignore[union-attr]
 
 
 def test_invalid_utf8_is_repaired_and_noted() -> None:

@@ -1,0 +1,238 @@
+"""Checks on credits, claimed outlets and rights notices, against the outlet registry.
+
+- ``misspelled-credit``: a credit (``(Reutres) -``, ``Xinhue reports``,
+  ``Source: Xinhau``) within a few edits of a registered agency or outlet
+  name, but not that name. Only credit positions are read, so the city of
+  Kyoto in a sentence is never taken for Kyodo.
+- ``outlet-off-domain``: the page presents itself as a registered outlet (its
+  masthead, its site name, the copyright line that closes the page when it
+  names the page's only copyright holder) but its domain is not one of that
+  outlet's. A wire agency named only as the site name, or a "© Reuters" line
+  after a syndicated story on a page with its own copyright, is syndication,
+  not a claim.
+- ``rights-off-domain``: a notice forbidding republication names a rights
+  holder (by registered name, or by its domain) whose domains do not include
+  the page's own. Confidence is high when that holder is the page's only
+  copyright holder (a copied footer), medium when the page also names its own
+  (a syndicated story, perhaps licensed).
+
+A check without a domain for the page says nothing: precision comes first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rapidfuzz.distance import OSA
+
+from .checks import CheckCall, Hit, check, select_zones
+from .models import Article, Zone
+from .registry import Registry, SourceEntry, normalise_name
+
+__all__ = ["misspelled_credit", "outlet_off_domain", "rights_off_domain"]
+
+_RUN = r"(?P<c>[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){0,2})"
+_CREDIT_CONTEXTS = tuple(
+    re.compile(p)
+    for p in (
+        r"\(" + _RUN + r"\)\s*(?:-|–|—|--)",
+        _RUN + r",?\s+(?:reports?|reported|news agency reported)\b",
+        r"\b(?:according to|told|via|cited by|quoted by|reported by|courtesy of|first published by|originally published by)\s+(?:the\s+)?" + _RUN,
+        r"(?i:\b(?:source|sources|credit|photo|image|video|reporting by|text)\s*[:/]\s*)" + _RUN,
+        r"(?:^|\s)[A-Z][a-z]+/" + _RUN + r"(?=\s+\d|\s*$)",
+        r"(?:^|\s)" + _RUN + r"/(?:[A-Z]|$)",
+    )
+)
+_BYLINE_SEGMENT = re.compile(r"[^|/·•,]+")
+_STOP_WORDS = {"the", "this", "that", "he", "she", "it", "they", "we", "officials", "police", "state", "local", "media"}
+_COPYRIGHT = re.compile(
+    r"(?:©|\([cC]\)|(?i:copyright))\s*(?:©\s*)?(?:(?:19|20)\d{2}\s*(?:[-–]\s*(?:(?:19|20)\d{2})?\s*)?)?[.,]?\s*"
+    r"(?P<name>(?!All\b)[A-Z][\w&'’.-]*(?:\s+(?!All\b)[A-Z(][\w&'’.)-]*){0,5})"
+)
+_HOLDER = re.compile(
+    r"\b(?:belongs to|property of|owned by|permission (?:of|from)|authori[sz]ation (?:of|from)|consent (?:of|from))\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&'’.-]*(?:\s+[A-Z(][\w&'’.)-]*){0,5})"
+)
+_DOMAIN_LIKE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z]{2,})+$")
+
+
+# Misspelled credits -----------------------------------------------------------------
+
+
+@check("misspelled-credit", {"min-length": 5, "max-distance": 2}, ("expected",))
+def misspelled_credit(call: CheckCall) -> list[Hit]:
+    """Credits within ``max-distance`` edits (transpositions count one) of a registered name."""
+    article, registry = call.article, call.registry
+    surfaces = [(s, e) for s, e in registry.surfaces() if len(s) >= call.number("min-length")]
+    page = article.page_text.casefold()
+    found: dict[str, Hit] = {}
+    for text, start in _credit_candidates(article, call.zones):
+        key = normalise_name(text)
+        if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
+            continue
+        match = _nearest(text, surfaces, int(call.number("max-distance")))
+        if match is None:
+            continue
+        confidence = "high" if match.casefold() in page else "medium"
+        found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
+    return list(found.values())
+
+
+def _credit_candidates(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
+    for zone in select_zones(article, zones):
+        text = article.zone_text(zone)
+        for pattern in _CREDIT_CONTEXTS:
+            for match in pattern.finditer(text):
+                yield from _runs(match.group("c"), zone.start + match.start("c"))
+        if zone.kind == "byline":
+            for segment in _BYLINE_SEGMENT.finditer(text):
+                words = segment.group(0).split()
+                if 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words):
+                    yield segment.group(0).strip(), zone.start + segment.start() + segment.group(0).index(words[0])
+
+
+def _runs(text: str, start: int) -> Iterator[tuple[str, int]]:
+    """The credit and, for a run of words, each shorter tail ("Chinese outlet Xinhue")."""
+    words = list(re.finditer(r"\S+", text))
+    for word in words:
+        tail = text[word.start() :]
+        if word.group(0).casefold().strip(".") not in _STOP_WORDS:
+            yield tail.rstrip(".'’"), start + word.start()
+
+
+def _nearest(text: str, surfaces: list[tuple[str, SourceEntry]], max_distance: int) -> str | None:
+    """The registered name ``text`` misspells, if any: same first letter, few edits, not a word swap."""
+    folded = text.casefold()
+    for surface, _entry in surfaces:
+        target = surface.casefold()
+        if folded[:1] != target[:1] or abs(len(folded) - len(target)) > 1 or len(target.split()) != len(folded.split()):
+            continue
+        distance = OSA.distance(folded, target)
+        allowed = 1 if len(target) < 9 else max_distance
+        if len(target) <= 5 and sorted(folded) != sorted(target):
+            continue  # a five-letter name only by a transposition: "Kyoto" is not "Kyodo"
+        if 0 < distance <= allowed:
+            return surface
+    return None
+
+
+# Outlets hosted off their domains ----------------------------------------------------
+
+
+@check("outlet-off-domain", {}, ("outlet", "domain"))
+def outlet_off_domain(call: CheckCall) -> list[Hit]:
+    """The page presents itself as a registered outlet, on a domain that is not the outlet's."""
+    article = call.article
+    if not article.domain:
+        return []
+    hits: dict[str, Hit] = {}
+    for name, start, is_site_name in _claims(article):
+        entry = call.registry.for_name(name)
+        if entry is None or not entry.domains or entry.owns(article.domain) or entry.name in hits:
+            continue
+        if is_site_name and entry.kind == "wire-agency":
+            continue  # syndicated wire copy names the agency as its publisher
+        end = None if start is None else start + len(name)
+        hits[entry.name] = Hit(name, start, end, {"outlet": entry.name, "domain": article.domain})
+    return list(hits.values())
+
+
+def _claims(article: Article) -> Iterator[tuple[str, int | None, bool]]:
+    """Where a page names itself: masthead, site name (HTML, records), the closing copyright.
+
+    The third value tells a site-name claim: syndicated wire copy carries the
+    agency as its publisher in its metadata, so a wire agency's name there is
+    no claim.
+    """
+    mastheads = [z for z in article.zones if z.kind == "masthead"]
+    if mastheads:
+        yield article.zone_text(mastheads[0]).strip(), mastheads[0].start, False
+    if article.site_name and article.kind in ("html", "record"):
+        offset = article.page_text.find(article.site_name)
+        yield article.site_name, (offset if offset >= 0 else None), True
+    closing = _closing_copyright(article)
+    if closing is not None and _copyright_holders(article) <= {normalise_name(closing[0])}:
+        yield closing[0], closing[1], False
+
+
+def _closing_copyright(article: Article) -> tuple[str, int] | None:
+    body_end = max((z.end for z in article.zones if z.kind == "body"), default=0)
+    for zone in reversed(article.zones):
+        if zone.start < body_end:
+            break
+        if zone.kind == "footer":
+            match = _COPYRIGHT.search(article.zone_text(zone))
+            if match:
+                return _trim_name(match.group("name")), zone.start + match.start("name")
+    return None
+
+
+def _copyright_holders(article: Article) -> set[str]:
+    """Every copyright holder named on the page, normalised."""
+    holders: set[str] = set()
+    for zone in article.zones:
+        text = article.zone_text(zone)
+        if "©" in text or "opyright" in text or "(c)" in text.lower():
+            holders.update(normalise_name(_trim_name(m.group("name"))) for m in _COPYRIGHT.finditer(text))
+    return holders
+
+
+def _trim_name(name: str) -> str:
+    return re.split(r"\s*\(|[.,;]\s", name.strip(), maxsplit=1)[0].rstrip(".")
+
+
+# Rights notices off the holder's domains ----------------------------------------------
+
+
+@check("rights-off-domain", {"notices": ()}, ("holder", "domain"))
+def rights_off_domain(call: CheckCall) -> list[Hit]:
+    """A notice forbidding republication whose holder's domains exclude the page's domain."""
+    article = call.article
+    if not article.domain:
+        return []
+    notice = re.compile("|".join(f"(?:{p})" for p in call.texts("notices")), re.IGNORECASE)
+    zones = select_zones(article, call.zones)
+    for index, zone in enumerate(zones):
+        match = notice.search(article.zone_text(zone))
+        if match is None:
+            continue
+        for holder in _holders(article, zones[max(0, index - 2) : index + 3]):
+            domains, registered = _holder_domains(holder, call.registry)
+            if domains and not _is_own(article.domain, holder, domains, registered):
+                start = zone.start + match.start()
+                fields = {"holder": holder, "domain": article.domain}
+                others = _copyright_holders(article) - {normalise_name(holder)}
+                confidence = "medium" if others else "high"
+                return [Hit(match.group(0), start, zone.start + match.end(), fields, confidence)]
+    return []
+
+
+def _holders(article: Article, zones: list[Zone]) -> Iterator[str]:
+    for zone in zones:
+        text = article.zone_text(zone)
+        for pattern in (_HOLDER, _COPYRIGHT):
+            for match in pattern.finditer(text):
+                yield _trim_name(match.group("name"))
+
+
+def _holder_domains(holder: str, registry: Registry) -> tuple[tuple[str, ...], bool]:
+    """The holder's domains, and whether they come from the registry."""
+    entry = registry.for_name(holder)
+    if entry is not None:
+        return entry.domains, True
+    if _DOMAIN_LIKE.match(holder):
+        return (holder.lower(),), False
+    return (), False
+
+
+def _is_own(domain: str, holder: str, domains: tuple[str, ...], registered: bool) -> bool:
+    """Whether the page's domain is the holder's: one of its domains or, for a holder the
+    registry does not know, a domain spelling its name ("Tidewater Times" on tidewatertimes.com)."""
+    if any(domain == d or domain.endswith("." + d) for d in domains):
+        return True
+    if registered:
+        return False
+    squashed = re.sub(r"[^a-z0-9]", "", normalise_name(holder.rsplit(".", 1)[0] if _DOMAIN_LIKE.match(holder) else holder))
+    label = re.sub(r"[^a-z0-9]", "", domain.split(".")[0])
+    return bool(squashed) and (squashed in label or (len(label) >= 6 and label in squashed))

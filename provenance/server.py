@@ -1,0 +1,267 @@
+"""The audit database in Datasette: metadata, templates, cell rendering and ``provenance serve``.
+
+Datasette 0.65 reads the metadata in ``provenance/datasette/metadata.yaml`` (titles and
+descriptions of every table and column, label columns, facets, full-text search and canned
+queries), the templates in ``provenance/datasette/templates`` and the stylesheet in
+``provenance/datasette/static``. The hooks below are registered with Datasette's plugin
+manager and act only on an instance made by :func:`make_datasette` (they look for the
+``provenance`` plugin configuration in its metadata):
+
+- ``render_cell`` links the ids of views and canned queries to their rows, a story id to the
+  story's derivation, and shows severities as coloured labels;
+- ``prepare_connection`` makes every connection to the audit database ``query_only`` unless
+  it is served writable;
+- ``extra_template_vars`` gives the database page the tables' titles and descriptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import re
+import sqlite3
+import sys
+import urllib.parse
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+import markupsafe
+import yaml
+from datasette import hookimpl as _hookimpl  # type: ignore[import-untyped]
+from datasette.app import Datasette  # type: ignore[import-untyped]
+from datasette.plugins import pm  # type: ignore[import-untyped]
+from datasette.utils import escape_sqlite, tilde_encode  # type: ignore[import-untyped]
+
+__all__ = ["DEFAULT_PORT", "DEFAULT_SETTINGS", "VIEWS", "database_name", "datasette_metadata", "make_datasette", "serve"]
+
+DEFAULT_PORT = 8001
+HOST = "127.0.0.1"
+PLUGIN = "provenance"
+VIEWS = frozenset({"article_list", "flag_details", "flag_totals", "disagreement_details", "story_timeline",
+                   "source_scorecard"})
+
+#: Datasette settings for an audit database: short cells, facets that may take a little longer.
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "default_page_size": 50,
+    "truncate_cells_html": 300,
+    "facet_time_limit_ms": 400,
+    "sql_time_limit_ms": 3000,
+}
+
+# Columns of views and canned queries that hold the id of a row, and the table it is in.
+_ROW_LINKS = {
+    "article_id": "articles",
+    "other_article_id": "articles",
+    "derives_from_id": "articles",
+    "flag_id": "flags",
+    "disagreement_id": "disagreements",
+    "source_id": "sources",
+}
+# Columns holding a headline, linked to the article whose id is in the other column.
+_TITLE_LINKS = {"title": "article_id", "other_title": "other_article_id", "derives_from_title": "derives_from_id"}
+_SEVERITIES = frozenset({"info", "warning", "error"})
+_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?(\.\d+)?(\+00:00|Z)$")
+
+
+def _data_dir() -> Path:
+    return Path(str(resources.files("provenance") / "datasette"))
+
+
+def database_name(db_path: Path) -> str:
+    """The name Datasette gives a database file: its stem."""
+    return Path(db_path).stem
+
+
+def datasette_metadata(db_name: str, *, read_only: bool = True) -> dict[str, Any]:
+    """The shipped metadata, for a database that Datasette names ``db_name``."""
+    raw = yaml.safe_load((_data_dir() / "metadata.yaml").read_text(encoding="utf-8"))
+    metadata: dict[str, Any] = copy.deepcopy(raw)
+    databases = metadata["databases"]
+    databases[db_name] = databases.pop("audit")
+    route = tilde_encode(db_name)
+
+    def fill(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: fill(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [fill(value) for value in node]
+        if isinstance(node, str):
+            return node.replace("{database}", route)
+        return node
+
+    metadata = fill(metadata)
+    metadata["plugins"][PLUGIN] = {"read_only": read_only, "database": db_name}
+    return metadata
+
+
+def make_datasette(
+    db_path: Path, *, read_only: bool = True, settings: dict[str, Any] | None = None
+) -> Datasette:
+    """A Datasette instance serving the audit database at ``db_path`` with the shipped metadata."""
+    _register_hooks()
+    data = _data_dir()
+    return Datasette(
+        [str(db_path)],
+        metadata=datasette_metadata(database_name(db_path), read_only=read_only),
+        settings={**DEFAULT_SETTINGS, **(settings or {})},
+        template_dir=str(data / "templates"),
+        static_mounts=[("-/provenance", str(data / "static"))],
+    )
+
+
+def serve(db_path: Path, *, port: int = DEFAULT_PORT, read_only: bool = True) -> None:  # pragma: no cover
+    """Serve the audit database on 127.0.0.1 until interrupted."""
+    import uvicorn
+
+    ds = make_datasette(db_path, read_only=read_only)
+    asyncio.run(ds.invoke_startup())
+    uvicorn.run(ds.app(), host=HOST, port=port, log_level="warning", lifespan="on", workers=1)
+
+
+_Hook = TypeVar("_Hook", bound=Callable[..., Any])
+
+
+def _hook(func: _Hook) -> _Hook:
+    """Datasette's ``hookimpl``, typed."""
+    return cast(_Hook, _hookimpl(func))
+
+
+def _register_hooks() -> None:
+    module = sys.modules[__name__]
+    if not pm.is_registered(module):
+        pm.register(module, name=PLUGIN)
+
+
+def _config(datasette: Datasette) -> dict[str, Any] | None:
+    config = datasette.plugin_config(PLUGIN)
+    return config if isinstance(config, dict) else None
+
+
+@_hook
+def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Datasette) -> None:
+    config = _config(datasette)
+    if config and config.get("read_only") and database == config.get("database"):
+        conn.execute("PRAGMA query_only = 1")
+
+
+@_hook
+def extra_template_vars(template: str, database: str | None, datasette: Datasette) -> dict[str, Any]:
+    config = _config(datasette)
+    if not config or template != "database.html" or database != config.get("database"):
+        return {}
+    tables: dict[str, Any] = datasette.metadata("tables", database=database, fallback=False) or {}
+    rank = {name: i for i, name in enumerate(tables)}
+
+    def ordered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Tables and views in the order of the metadata, undescribed ones last by name."""
+        return sorted(items, key=lambda item: (rank.get(item["name"], len(rank)), item["name"]))
+
+    return {"provenance_tables": tables, "provenance_ordered": ordered}
+
+
+@_hook
+async def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
+                      datasette: Datasette) -> markupsafe.Markup | None:
+    config = _config(datasette)
+    if not config or database != config.get("database") or value in (None, "") or isinstance(value, dict):
+        return None
+    if table is not None and table not in VIEWS and isinstance(value, int) and column != "story_id":
+        labelled = await _foreign_key_label(datasette, database, table, column, value)
+        if labelled is not None:
+            return labelled
+    if column == "severity" and value in _SEVERITIES:
+        return markupsafe.Markup('<span class="severity severity-{0}">{0}</span>').format(value)
+    if column.endswith("_utc") and isinstance(value, str) and _UTC.match(value):
+        return markupsafe.Markup('<time datetime="{}" title="{}">{} {}</time>').format(value, value, value[:10], value[11:16])
+    if column == "evidence" and table == "flags" and isinstance(value, str):
+        return _flag_evidence(value)
+    if column == "evidence" and table == "copies" and isinstance(value, str):
+        return _copy_evidence(value)
+    if column == "story_id" and (table is None or table in VIEWS or table == "articles"):
+        href = datasette.urls.query(database, "story_derivation") + "?" + urllib.parse.urlencode({"story": value})
+        return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
+    if table == "stories" and column == "title" and "id" in row.keys():  # noqa: SIM118 (`in` on a Row tests values)
+        href = datasette.urls.query(database, "story_derivation") + "?" + urllib.parse.urlencode({"story": row["id"]})
+        return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
+    if table is not None and table not in VIEWS:
+        return None
+    if column in _ROW_LINKS:
+        href = datasette.urls.row(database, _ROW_LINKS[column], tilde_encode(str(value)))
+        return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
+    if column in _TITLE_LINKS:
+        keys = row.keys() if hasattr(row, "keys") else ()
+        target = _TITLE_LINKS[column]
+        if target in keys and row[target] not in (None, ""):
+            href = datasette.urls.row(database, "articles", tilde_encode(str(row[target])))
+            return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
+    return None
+
+
+def _json(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
+def _flag_evidence(value: str) -> markupsafe.Markup | None:
+    """A flag's evidence as its matched text, highlighted, and the zone it is in."""
+    evidence = _json(value)
+    if not isinstance(evidence, dict):
+        return None
+    matched = next((evidence[k] for k in ("matched", "match", "text") if isinstance(evidence.get(k), str)), None)
+    if matched is None:
+        return None
+    html = markupsafe.Markup('<mark class="evidence-match">{}</mark>').format(_clip(matched, 300))
+    if isinstance(evidence.get("zone"), str):
+        html += markupsafe.Markup(' <span class="evidence-zone">in {}</span>').format(evidence["zone"])
+    return html
+
+
+def _copy_evidence(value: str) -> markupsafe.Markup | None:
+    """A copy link's evidence as its number of aligned passages and the best one."""
+    evidence = _json(value)
+    if not isinstance(evidence, dict) or not isinstance(evidence.get("aligned"), list) or not evidence["aligned"]:
+        return None
+    pairs = [p for p in evidence["aligned"] if isinstance(p, dict) and isinstance(p.get("sentence"), str)]
+    if not pairs:
+        return None
+    best = max(pairs, key=lambda p: float(p.get("score") or 0))
+    return markupsafe.Markup('{} aligned passage{}; best: <q>{}</q>').format(
+        len(pairs), "" if len(pairs) == 1 else "s", _clip(best["sentence"], 200)
+    )
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+async def _foreign_key_label(datasette: Datasette, database: str, table: str, column: str,
+                             value: int) -> markupsafe.Markup | None:
+    """A foreign key Datasette left unlabelled (a row page), as a link labelled like a table page's."""
+    cache: dict[tuple[str, str], dict[str, tuple[str, str, str | None]]] = datasette.__dict__.setdefault(
+        "_provenance_foreign_keys", {})
+    db = datasette.get_database(database)
+    if (database, table) not in cache:
+        keys = {}
+        for fk in await db.foreign_keys_for_table(table):
+            label = await db.label_column_for_table(fk["other_table"])
+            keys[fk["column"]] = (fk["other_table"], fk["other_column"], label)
+        cache[(database, table)] = keys
+    if column not in cache[(database, table)]:
+        return None
+    other, other_column, label_column = cache[(database, table)][column]
+    if not label_column:
+        return None
+    result = await db.execute(
+        f"SELECT {escape_sqlite(label_column)} FROM {escape_sqlite(other)} WHERE {escape_sqlite(other_column)} = ?",
+        [value],
+    )
+    found = result.first()
+    href = datasette.urls.row(database, other, tilde_encode(str(value)))
+    if found is None or found[0] in (None, ""):
+        return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
+    return markupsafe.Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, found[0], value)
