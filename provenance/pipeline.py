@@ -128,7 +128,7 @@ def audit(
     try:
         batch: list[Document | InputProblem] = []
         # 1. ingest
-        for item in read_inputs(given, options.ingest):
+        for item in read_inputs(given, options.ingest, validators=store.fetch_validators):
             batch.append(item)
             if len(batch) >= options.batch_size:
                 yield from _run_batch(batch, run)
@@ -251,21 +251,39 @@ def _store(entry: _Prepared, run: _Run) -> list[Event]:
         store.add_problem(run.run_id, warning, now())
         events.append(ProblemResult(warning))
     counts["articles_seen"] += 1
-    if isinstance(entry, _Known):
-        counts["articles_known"] += 1
-        return [*events, ArticleResult(doc.location, entry.article_id, "known", store.article_summary(entry.article_id))]
-    try:
-        with store.transaction():
-            article_id = _write(entry, run)
-    except sqlite3.IntegrityError:
-        # The same input was given twice in this run: the first one is stored.
-        counts["articles_known"] += 1
-        known = store.known_article(entry.article.location, entry.article.raw_sha256)
-        if known is None:
-            raise
-        return [*events, ArticleResult(doc.location, known, "known", store.article_summary(known))]
-    counts["articles_new"] += 1
-    return [*events, ArticleResult(doc.location, article_id, "new", store.article_summary(article_id))]
+    known: int | None = entry.article_id if isinstance(entry, _Known) else _same_version(entry, store)
+    if known is None:
+        assert isinstance(entry, _Extracted)
+        try:
+            with store.transaction():
+                known = _write(entry, run)
+                _record_capture(doc, known, run)
+        except sqlite3.IntegrityError:
+            # The same input was given twice in this run: the first one is stored.
+            known = store.known_article(entry.article.location, entry.article.raw_sha256)
+            if known is None:
+                raise
+        else:
+            counts["articles_new"] += 1
+            return [*events, ArticleResult(doc.location, known, "new", store.article_summary(known))]
+    counts["articles_known"] += 1
+    _record_capture(doc, known, run)
+    return [*events, ArticleResult(doc.location, known, "known", store.article_summary(known))]
+
+
+def _same_version(entry: _Extracted, store: AuditStore) -> int | None:
+    """A page fetched again whose article did not change (new bytes around it) is the version already stored."""
+    capture = entry.doc.capture
+    latest = store.latest_version(capture.url) if capture is not None else None
+    if latest is not None and latest[1] == entry.fingerprint.content_hash:
+        return latest[0]
+    return None
+
+
+def _record_capture(doc: Document, article_id: int, run: _Run) -> None:
+    """Store each fetch (final URL, status, headers) or archived capture; the versions of a URL follow from them."""
+    if doc.capture is not None:
+        run.store.add_fetch(run.run_id, article_id, doc.capture, run.now())
 
 
 def _write(entry: _Extracted, run: _Run) -> int:
