@@ -25,7 +25,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .fingerprint import ANCHOR_PERM, shingles, signature_values, tokens
+from .fingerprint import shingles, signature_values, tokens
 from .models import AlignedPair, Article, Copy, Fingerprint, KnownArticle
 from .sentences import split_sentences
 

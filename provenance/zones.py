@@ -86,7 +86,6 @@ class _Line:
     is_prose: bool
     is_headline: bool
     lexicon: str | None
-    gap_before: bool
     kind: str | None = None  # final zone kind
 
 
@@ -162,21 +161,15 @@ def whole_text_layout(text: str, found: Layout) -> Layout:
 def _split_lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
     offset = 0
-    gap = True
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
-        if not stripped:
-            gap = True
-        else:
-            start = offset + (len(raw) - len(raw.lstrip()))
-            end = start + len(stripped)
-            lines.extend(_split_dateline_prefix(start, stripped, gap))
-            gap = False
+        if stripped:
+            lines.extend(_split_dateline_prefix(offset + len(raw) - len(raw.lstrip()), stripped))
         offset += len(raw)
     return lines
 
 
-def _split_dateline_prefix(start: int, text: str, gap: bool) -> list[_Line]:
+def _split_dateline_prefix(start: int, text: str) -> list[_Line]:
     """Cut a dateline glued to the first paragraph into a line of its own."""
     label = _DATE_LABEL.match(text)
     skip = label.end() if label else 0
@@ -186,8 +179,8 @@ def _split_dateline_prefix(start: int, text: str, gap: bool) -> list[_Line]:
         rest = text[cut:]
         if word_count(rest) >= 8 and _SENTENCE_END.search(rest.strip()):
             lead = len(rest) - len(rest.lstrip())
-            return [_make_line(start, text[:cut], gap), _make_line(start + cut + lead, rest.strip(), False)]
-    return [_make_line(start, text, gap)]
+            return [_make_line(start, text[:cut]), _make_line(start + cut + lead, rest.strip())]
+    return [_make_line(start, text)]
 
 
 def word_count(text: str) -> int:
@@ -198,7 +191,7 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
 
 
-def _make_line(start: int, text: str, gap: bool) -> _Line:
+def _make_line(start: int, text: str) -> _Line:
     cjk = len(_CJK.findall(text)) if _CJK.search(text) else 0
     words = word_count(text) if cjk else len(text.split())
     ends = bool(_SENTENCE_END.search(text))
@@ -207,7 +200,7 @@ def _make_line(start: int, text: str, gap: bool) -> _Line:
     is_headline = 2 <= words <= 25 and not ends and (first.isupper() or first.isdigit() or first in "\"'“‘") or (
         words >= 2 and text.endswith("?") and words <= 20
     )
-    return _Line(start, start + len(text), text, words, cjk, is_prose, is_headline, None, gap)
+    return _Line(start, start + len(text), text, words, cjk, is_prose, is_headline, None)
 
 
 def _lexicon_kind(line: _Line, cjk_page: bool) -> str | None:
