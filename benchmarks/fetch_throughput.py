@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import random
 import subprocess
 import sys
 import tempfile
@@ -33,14 +34,27 @@ from pathlib import Path
 
 from provenance.fetch import FetchOptions, fetch_urls
 
-PAGE = (
-    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Story {n} | Harbour Daily</title></head><body>"
-    "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Harbour story number {n}</h1>"
-    "<p>By Jane Roe | Harbour Daily | 2024-10-03 07:43</p>"
-    + "<p>The harbour festival opened on Saturday with a choir singing on the old quay, and story {n} says more "
-    "visitors came than in any year before, the organisers said on Sunday evening.</p>" * 120
-    + "</article><footer>Copyright 2024 Harbour Daily</footer></body></html>"
-)
+WORDS = (
+    "the minister said on tuesday that harbour port council agreement would expand trade talks between two countries "
+    "officials meeting city residents police report water energy prices rose percent year government election vote "
+    "campaign court judge ruling company shares market investors bank interest rates inflation school teachers "
+    "students hospital doctors patients health weather storm flood rain river bridge road rail train station airport "
+    "flights festival music crowd museum art exhibition fishermen island ferry budget union strike harvest farmers"
+).split()
+
+
+def page(n: int) -> bytes:
+    """A news page of about 30 KB whose article is its own (no two pages are copies)."""
+    rng = random.Random(n)
+    sentences = (" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20))).capitalize() + "." for _ in range(30))
+    paragraphs = "".join(f"<p>{s}</p>" for s in sentences)
+    scripts = "<script>" + "".join(f"var k{j}='{rng.getrandbits(64):x}';" for j in range(600)) + "</script>"
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Story {n} | Harbour Daily</title>{scripts}</head>"
+        f"<body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Harbour story number {n}</h1>"
+        f"<p>By Jane Roe | Harbour Daily | 2024-10-03 07:43</p>{paragraphs}</article>"
+        "<footer>Copyright 2024 Harbour Daily</footer></body></html>"
+    ).encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +108,8 @@ async def _serve_async(conn: Connection, latency: float) -> None:
                 state["max"] = max(state["max"], state["in_flight"])
                 await asyncio.sleep(latency)
                 state["in_flight"] -= 1
-                body = PAGE.format(n=path.rsplit("/", 1)[-1]).encode()
+                tail = path.rsplit("/", 1)[-1]
+                body = page(int(tail) if tail.isdigit() else 0)
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
                              b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
                 await writer.drain()
@@ -117,8 +132,8 @@ def measure_fetch(urls: list[str], concurrency: int, latency: float) -> Measure:
         started = time.perf_counter()
         failed = sum(1 for result in fetch_urls(addressed, options) if not result.is_ok)
         wall = time.perf_counter() - started
-        return Measure("fetch", concurrency, len(urls), latency, round(wall, 2), round(len(urls) / wall, 1),
-                       server.max_in_flight, failed)
+    return Measure("fetch", concurrency, len(urls), latency, round(wall, 2), round(len(urls) / wall, 1),
+                   server.max_in_flight, failed)
 
 
 def measure_audit(urls: list[str], concurrency: int, latency: float) -> Measure:
@@ -133,8 +148,8 @@ def measure_audit(urls: list[str], concurrency: int, latency: float) -> Measure:
         )
         wall = time.perf_counter() - started
         run = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {"errors": len(urls)}
-        return Measure("audit", concurrency, len(urls), latency, round(wall, 2), round(len(urls) / wall, 1),
-                       server.max_in_flight, int(run.get("errors", 0)))
+    return Measure("audit", concurrency, len(urls), latency, round(wall, 2), round(len(urls) / wall, 1),
+                   server.max_in_flight, int(run.get("errors", 0)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -114,12 +115,10 @@ def align_sentences(text: str, other: str, *, min_score: float = MIN_ALIGNMENT) 
     """Pairs of sentences, one from each text, that say the same thing, best first, each used once."""
     from rapidfuzz import fuzz, process
 
-    spans = [s for s in split_sentences(text) if len(text[s[0] : s[1]].split()) >= 4]
-    other_spans = [s for s in split_sentences(other) if len(other[s[0] : s[1]].split()) >= 4]
+    spans, left = _sentence_table(text)
+    other_spans, right = _sentence_table(other)
     if not spans or not other_spans:
         return []
-    left = [" ".join(tokens(text[a:b])) for a, b in spans]
-    right = [" ".join(tokens(other[a:b])) for a, b in other_spans]
     scores = process.cdist(left, right, scorer=fuzz.ratio, score_cutoff=min_score, dtype=np.uint8)
     rows, cols = np.nonzero(scores)
     order = np.argsort(-scores[rows, cols], kind="stable")
@@ -137,9 +136,21 @@ def align_sentences(text: str, other: str, *, min_score: float = MIN_ALIGNMENT) 
     return sorted(pairs, key=lambda p: p.start)
 
 
+@lru_cache(maxsize=64)
+def _sentence_table(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Sentences of four words or more and their normalised forms; cached, as a new article meets many candidates."""
+    spans = [s for s in split_sentences(text) if len(text[s[0] : s[1]].split()) >= 4]
+    return spans, [" ".join(tokens(text[a:b])) for a, b in spans]
+
+
+@lru_cache(maxsize=64)
+def _shingle_set(text: str) -> frozenset[str]:
+    return frozenset(shingles(tokens(text)))
+
+
 def measure(text: str, other: str, anchor_jaccard: float = 0.0) -> Measures:
     """Shingle overlap and sentence alignment of two texts."""
-    mine, theirs = set(shingles(tokens(text))), set(shingles(tokens(other)))
+    mine, theirs = _shingle_set(text), _shingle_set(other)
     shared = len(mine & theirs)
     union = len(mine | theirs) or 1
     pairs = tuple(align_sentences(text, other))

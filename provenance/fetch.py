@@ -26,8 +26,11 @@ Because URLs come from untrusted feeds, each fetch is guarded:
 - With ``validators`` (ETag, Last-Modified) for a URL, the request is
   conditional, and a 304 answer is a result with ``is_not_modified``.
 
-The fetches run on an asyncio loop in a worker thread, with one
-``httpx.AsyncClient`` (given, or made from the options).
+The fetches run on an asyncio loop in a worker thread, with the
+``httpx.AsyncClient`` given, or with clients of at most 8 connections each
+made from the options (httpcore's pool spends time in proportion to its
+connections on every request: four pools of 8 fetch about twice as fast as
+one of 32).
 """
 
 from __future__ import annotations
@@ -153,6 +156,17 @@ def make_client(options: FetchOptions) -> httpx.AsyncClient:
         trust_env=False,
         headers={"User-Agent": options.user_agent},
     )
+
+
+#: Connections per client made by fetch_urls: httpcore's pool does work in proportion to its
+#: connections for every request, so many small pools fetch faster than one large one.
+_CONNECTIONS_PER_CLIENT = 8
+
+
+def _make_clients(options: FetchOptions) -> list[httpx.AsyncClient]:
+    shards = -(-options.concurrency // _CONNECTIONS_PER_CLIENT)
+    per_client = replace(options, concurrency=min(options.concurrency, _CONNECTIONS_PER_CLIENT))
+    return [make_client(per_client) for _ in range(shards)]
 
 
 def is_public_address(address: str) -> bool:
@@ -465,13 +479,13 @@ class _Runner:
         if self._closed.is_set():
             return
         slots = asyncio.Semaphore(self.options.concurrency)
-        owned = self.client is None
-        client = self.client or make_client(self.options)
+        clients = [self.client] if self.client is not None else _make_clients(self.options)
         pending: deque[asyncio.Task[FetchResult]] = deque()
         try:
-            for url in self.urls:
+            for number, url in enumerate(self.urls):
                 if self._closed.is_set():
                     return
+                client = clients[number % len(clients)]
                 pending.append(asyncio.create_task(self._one(url, client, slots)))
                 if len(pending) >= self._window:
                     await self._deliver(await pending.popleft())
@@ -482,8 +496,8 @@ class _Runner:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-            if owned:
-                await client.aclose()
+            if self.client is None:
+                await asyncio.gather(*(c.aclose() for c in clients), return_exceptions=True)
 
     async def _one(self, url: str, client: httpx.AsyncClient, slots: asyncio.Semaphore) -> FetchResult:
         async with slots:
