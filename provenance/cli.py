@@ -342,7 +342,7 @@ def _article_line(event: ArticleResult) -> str:
     outlet = s["outlet"] or "(unknown outlet)"
     date = (s["published"] or "no date")[:10]
     tag = "new  " if event.status == "new" else "known"
-    extra = f", copy of story {s['story_id']}" if s["copies"] else ""
+    extra = f", story {s['story_id']}" if s["story_id"] is not None else ""
     return (
         f"{tag} #{s['id']:<5} {date:<10}  {_clip(outlet, 24):<24}  {_clip(title, 70)}\n"
         f"      {event.location}  ({s['flags']} flag(s), {s['disagreements']} disagreement(s){extra})"

@@ -232,3 +232,13 @@ def test_show_lists_copies_and_matching_passages(audited: sqlite_utils.Database,
     missing = runner.invoke(app, ["show", "no-such-article", "--db", str(tmp_path / "audit.db")])
     assert missing.exit_code == 2 and "no such article" in missing.output
     assert runner.invoke(app, ["story", "999", "--db", str(tmp_path / "audit.db")]).exit_code == 2
+
+
+def test_summary_names_the_story_only_of_articles_in_one(tmp_path: Path) -> None:
+    result = _audit(str(EXAMPLES), "--db", str(tmp_path / "audit.db"))
+    lines = result.output.splitlines()
+    for name, in_story in (("vantagepost_velsund_port_deal.txt", True), ("rail_freight_daily_schedule.txt", False),
+                           ("korsadaily_60_years_rewrite.txt", True)):
+        (summary,) = [line for line in lines if line.strip().startswith(str(EXAMPLES / "text" / name))]
+        assert (", story " in summary) is in_story, summary
+    assert "None" not in result.output
