@@ -7,7 +7,6 @@ Exit codes: 0 when every input was audited, 1 when some inputs could not be
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import sys
@@ -22,11 +21,11 @@ from .errors import ProvenanceError
 from .fetch import DEFAULT_TIMEOUT, FetchOptions
 from .ingest import DEFAULT_MAX_BYTES, IngestOptions
 from .models import InputProblem
-from .pipeline import DEFAULT_BATCH_SIZE, ArticleResult, AuditOptions, ProblemResult, RunResult, audit
+from .pipeline import DEFAULT_BATCH_SIZE, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, utc_now
 from .rules import RuleSet, load_rules, rules_in
 from .examples import run_examples
 from .scoring import SourceScore, describe_score
-from .store import AuditStore
+from .store import AuditStore, utc_text
 
 DEFAULT_DB = Path("db") / "audit.db"
 
@@ -470,7 +469,7 @@ def report_command(
         raise _fail(f"--min-severity: expected info, warning or error, got {min_severity!r}")
     severity: Any = min_severity
     try:
-        since_utc = parse_since(since, now).astimezone(dt.timezone.utc).isoformat(timespec="seconds") if since else None
+        since_utc = utc_text(parse_since(since, now)) if since else None
     except ValueError as exc:
         raise _fail(f"--since: {exc}") from None
     try:
@@ -614,7 +613,7 @@ class _FeedRun:
             if feed.problem is not None:
                 self.problems.append(InputProblem(feed.url, feed.problem))
             self.problems.extend(feed.problems)
-            pending.extend(item.url for item in self.store.pending_feed_items(feed.url, feed.items, _utc_now()))
+            pending.extend(item.url for item in self.store.pending_feed_items(feed.url, feed.items, utc_now()))
         for problem in self.problems:
             _print_problem(ProblemResult(problem), as_json, progress)
         self._items = set(pending)
@@ -624,13 +623,13 @@ class _FeedRun:
         """Mark the feed items whose page this event is about."""
         if isinstance(event, ArticleResult):
             if event.location in self._items:
-                self.store.mark_feed_items(event.location, _utc_now(), article_id=event.article_id)
+                self.store.mark_feed_items(event.location, utc_now(), article_id=event.article_id)
         elif event.problem.severity == "error" and event.problem.location in self._items:
-            self.store.mark_feed_items(event.problem.location, _utc_now(), problem=event.problem.problem)
+            self.store.mark_feed_items(event.problem.location, utc_now(), problem=event.problem.problem)
 
     def finish(self, run: RunResult) -> RunResult:
         """Add the feeds' problems to the run, in the database and in its counts."""
-        self.store.add_run_problems(run.run_id, self.problems, _utc_now())
+        self.store.add_run_problems(run.run_id, self.problems, utc_now())
         errors = sum(1 for p in self.problems if p.severity == "error")
         counts = dict(run.counts)
         counts["errors"] += errors
@@ -653,10 +652,6 @@ def _feed_urls(given: list[str]) -> list[str]:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise ProvenanceError(f"cannot read the list of feeds ({reason})", source=value) from None
     return list(dict.fromkeys(urls))
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @contextlib.contextmanager

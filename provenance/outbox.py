@@ -45,7 +45,7 @@ from .report import (
     report_subject,
     severity_rank,
 )
-from .store import AuditStore
+from .store import AuditStore, utc_text
 
 __all__ = [
     "SendResult",
@@ -82,12 +82,6 @@ class SendResult:
     items: int = 0
     message_id: str | None = None
     refused: dict[str, tuple[int, bytes]] = field(default_factory=dict)
-
-
-def _utc(now: dt.datetime) -> str:
-    if now.tzinfo is None:
-        raise ValueError("timestamps must carry a UTC offset")
-    return now.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 _RANK = "CASE {0} WHEN 'error' THEN 2 WHEN 'warning' THEN 1 ELSE 0 END"
@@ -158,7 +152,7 @@ def collect_report(
     """Read and build the report of ``window``; links point into Datasette when ``base_url`` is given."""
     links = Links(database_url(base_url, database)) if base_url else None
     return build_report(
-        read_items(db, window), generated_utc=_utc(now), database=database, min_severity=window.min_severity,
+        read_items(db, window), generated_utc=utc_text(now), database=database, min_severity=window.min_severity,
         since_utc=window.since_utc, last_report_utc=last_report_utc(db), links=links, shown=shown,
     )
 
@@ -237,7 +231,7 @@ def _begin(store: AuditStore, recipients: Sequence[str], window: Window, message
         cursor = store.db.execute(
             "INSERT INTO reports (started_utc, status, recipients, since_utc, min_severity, message_id) "
             "VALUES (?, 'sending', ?, ?, ?, ?)",
-            [_utc(now), json.dumps(list(recipients)), window.since_utc, window.min_severity, message_id],
+            [utc_text(now), json.dumps(list(recipients)), window.since_utc, window.min_severity, message_id],
         )
     return int(cursor.lastrowid or 0)
 
@@ -250,7 +244,7 @@ def _finish(store: AuditStore, report_id: int, keys: Sequence[tuple[str, int]], 
             [(kind, item_id, report_id) for kind, item_id in keys],
         )
         store.db.execute(
-            "UPDATE reports SET status = 'sent', sent_utc = ?, items = ? WHERE id = ?", [_utc(now), len(keys), report_id]
+            "UPDATE reports SET status = 'sent', sent_utc = ?, items = ? WHERE id = ?", [utc_text(now), len(keys), report_id]
         )
 
 

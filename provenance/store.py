@@ -27,7 +27,7 @@ from .errors import StoreError
 from .models import Article, Copy, Disagreement, Fact, Finding, Fingerprint, InputProblem, KnownArticle, MinHashRecipe, Zone
 from .models import Capture, FeedItem, Validators  # fetches, versions and feeds (migration 0003)
 
-__all__ = ["AuditStore", "migrations_dir", "schema_sql"]
+__all__ = ["AuditStore", "migrations_dir", "schema_sql", "utc_text"]
 
 
 def migrations_dir() -> Path:
@@ -136,7 +136,7 @@ class AuditStore:
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO runs (started_utc, version, command, inputs) VALUES (?, ?, ?, ?)",
-                [_utc(now), version, command, json.dumps(list(inputs), ensure_ascii=False)],
+                [utc_text(now), version, command, json.dumps(list(inputs), ensure_ascii=False)],
             )
         return int(cursor.lastrowid or 0)
 
@@ -147,13 +147,13 @@ class AuditStore:
                 "UPDATE runs SET finished_utc = ?, status = ?, "
                 + ", ".join(f"{c} = ?" for c in columns)
                 + " WHERE id = ?",
-                [_utc(now), status, *(counts.get(c, 0) for c in columns), run_id],
+                [utc_text(now), status, *(counts.get(c, 0) for c in columns), run_id],
             )
 
     def add_problem(self, run_id: int, problem: InputProblem, now: dt.datetime) -> None:
         self.db.execute(
             "INSERT INTO errors (run_id, input, problem, severity, created_utc) VALUES (?, ?, ?, ?, ?)",
-            [run_id, problem.location, problem.problem, problem.severity, _utc(now)],
+            [run_id, problem.location, problem.problem, problem.severity, utc_text(now)],
         )
 
     # articles ----------------------------------------------------------------
@@ -167,7 +167,7 @@ class AuditStore:
 
     def add_article(self, run_id: int, article: Article, fingerprint: Fingerprint, now: dt.datetime) -> int:
         """Insert an article with its page, zones and fingerprint; return its id."""
-        stamp = _utc(now)
+        stamp = utc_text(now)
         source_id = self._source_id(article, stamp)
         cursor = self.db.execute(
             """INSERT INTO articles (location, input_kind, raw_sha256, url, canonical_url, domain, source_id,
@@ -303,7 +303,7 @@ class AuditStore:
 
     def add_copies(self, run_id: int, article_id: int, copies: Sequence[Copy], now: dt.datetime) -> None:
         """Store the links found for a new article, choose primary sources and place it in a story."""
-        stamp = _utc(now)
+        stamp = utc_text(now)
         for copy in copies:
             self.db.execute(
                 """INSERT OR REPLACE INTO copies (article_id, source_id, relation, direction, similarity,
@@ -514,7 +514,7 @@ class AuditStore:
     def add_disagreements(
         self, run_id: int, article_id: int, other_id: int | None, items: Sequence[Disagreement], now: dt.datetime
     ) -> None:
-        stamp = _utc(now)
+        stamp = utc_text(now)
         self.db.conn.executemany(
             """INSERT INTO disagreements (article_id, other_article_id, kind, value, other_value, sentence,
                    other_sentence, rule_id, confidence, reason, status, run_id, created_utc)
@@ -529,7 +529,7 @@ class AuditStore:
     def add_flags(
         self, run_id: int, article_id: int, findings: Sequence[Finding], rules_version: str, now: dt.datetime
     ) -> None:
-        stamp = _utc(now)
+        stamp = utc_text(now)
         self.db.conn.executemany(
             """INSERT INTO flags (article_id, rule_id, category, severity, message, evidence, zone, start_offset,
                    end_offset, rules_version, run_id, created_utc, confidence)
@@ -582,7 +582,7 @@ class AuditStore:
                 for row in cursor.fetchall()]
 
     def save_scores(self, scores: Sequence[dict[str, Any]], now: dt.datetime) -> None:
-        stamp = _utc(now)
+        stamp = utc_text(now)
         self.db.conn.executemany(
             """UPDATE sources SET score = :score, score_reasons = :reasons, kind = :kind, registry_name = :registry_name,
                    prior = :prior, scored_utc = :stamp WHERE key = :key""",
@@ -610,7 +610,7 @@ class AuditStore:
                 json.dumps(list(capture.redirects), ensure_ascii=False),
                 capture.via,
                 capture.record_id,
-                capture.captured_utc or _utc(now),
+                capture.captured_utc or utc_text(now),
                 article_id,
                 run_id,
             ],
@@ -654,7 +654,7 @@ class AuditStore:
         self, feed_url: str, items: Sequence[FeedItem], now: dt.datetime, *, max_attempts: int = 3
     ) -> list[FeedItem]:
         """Remember the items of a feed; return those whose page is still to be audited."""
-        stamp = _utc(now)
+        stamp = utc_text(now)
         pending: list[FeedItem] = []
         with self.transaction():
             for item in items:
@@ -680,7 +680,7 @@ class AuditStore:
                 self.db.execute(
                     "UPDATE feed_items SET audited_utc = ?, article_id = ?, last_problem = NULL"
                     " WHERE url = ? AND audited_utc IS NULL",
-                    [_utc(now), article_id, url],
+                    [utc_text(now), article_id, url],
                 )
             else:
                 self.db.execute(
@@ -702,7 +702,8 @@ class AuditStore:
             )
 
 
-def _utc(now: dt.datetime) -> str:
+def utc_text(now: dt.datetime) -> str:
+    """A timestamp as stored: ISO 8601 in UTC, to the second, with its offset."""
     if now.tzinfo is None:
         raise ValueError("timestamps must carry a UTC offset")
     return now.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
