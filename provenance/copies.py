@@ -218,10 +218,8 @@ def find_copies(article_id: int, article: Article, fingerprint: Fingerprint, ind
 
 
 def _duplicate_link(article_id: int, article: Article, known: KnownArticle) -> Copy:
-    words = len(article.text.split())
-    pair = AlignedPair(article.text[:200], (known.text or "")[:200], 100.0, 0, min(200, len(article.text)), 0, 200)
-    m = Measures(1.0, 1.0, 1.0, 1.0, 1.0, 1.0, (pair,) if words else ())
-    return _link(article_id, article, known, "duplicate", m)
+    # Same normalised text: measured like any candidate, so the evidence holds the real sentence pairs.
+    return _link(article_id, article, known, "duplicate", measure(article.text, known.text or "", 1.0))
 
 
 def _link(article_id: int, article: Article, known: KnownArticle, relation: str, m: Measures) -> Copy:
