@@ -71,8 +71,8 @@ def load_bodies(shared: Path) -> list[str]:
 
 def distinct(bodies: list[str]) -> tuple[list[str], int]:
     """Drop bodies that are copies of an earlier one (the corpus holds two outlets' versions of one AP story)."""
-    from provenance.copies import classify, measure
-    from provenance.fingerprint import anchors, shingles, tokens
+    from provenance.corpus.copies import classify, measure
+    from provenance.article.fingerprint import anchors, shingles, tokens
 
     kept: list[str] = []
     sets: list[tuple[set[str], set[str]]] = []
@@ -256,7 +256,7 @@ def families_quality(shared: Path, workdir: Path) -> dict[str, Any]:
 
 
 def calibrate(shared: Path) -> dict[str, Any]:
-    from provenance.copies import classify, measure
+    from provenance.corpus.copies import classify, measure
 
     root = shared / "corpus" / "reuse-clough-stevenson"
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -299,11 +299,11 @@ def scale(shared: Path, workdir: Path, sizes: list[int]) -> list[dict[str, Any]]
 
 def _match_latency(db: Path, bodies: list[str]) -> float:
     """Milliseconds to find the copies of one new article against the whole database."""
-    from provenance.copies import find_copies
-    from provenance.extract import extract_article
-    from provenance.fingerprint import fingerprint_article
+    from provenance.corpus.copies import find_copies
+    from provenance.article.extract import extract_article
+    from provenance.article.fingerprint import fingerprint_article
     from provenance.models import Document, Metadata
-    from provenance.store import AuditStore
+    from provenance.store.sqlite import AuditStore
 
     store = AuditStore.open(db)
     rng = random.Random(5)

@@ -180,8 +180,8 @@ def predict_provenance(html_dir: Path) -> Predictions:
     if checkout not in sys.path:
         sys.path.append(checkout)  # an installed provenance wins; the checkout is the fallback
     from provenance.errors import ExtractError
-    from provenance.extract import extract_article
-    from provenance.ingest import read_inputs
+    from provenance.article.extract import extract_article
+    from provenance.ingest.readers import read_inputs
     from provenance.models import InputProblem
 
     texts: dict[str, str] = {}
@@ -210,8 +210,8 @@ def predict_textdump(html_dir: Path) -> Predictions:
     import trafilatura
 
     from provenance.errors import ExtractError
-    from provenance.extract import extract_article, render_html_text
-    from provenance.ingest import read_inputs
+    from provenance.article.extract import extract_article, render_html_text
+    from provenance.ingest.readers import read_inputs
     from provenance.models import InputProblem
 
     texts: dict[str, str] = {}

@@ -47,8 +47,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from provenance.crosscheck import compare_copies  # noqa: E402
-from provenance.facts import extract_facts  # noqa: E402
+from provenance.corpus.crosscheck import compare_copies  # noqa: E402
+from provenance.article.facts import extract_facts  # noqa: E402
 from provenance.models import AlignedPair, Article, Disagreement  # noqa: E402
 
 CORPUS = Path("corpus") / "extraction-zyte" / "ground_truth.jsonl"
@@ -228,16 +228,16 @@ Aligner = Callable[[str, str], list[AlignedPair]]
 
 def _aligner() -> tuple[Aligner, str]:
     try:
-        from provenance.copies import align_sentences
+        from provenance.corpus.copies import align_sentences
     except ImportError:
         return _simple_align, "benchmark's own (difflib)"
-    return align_sentences, "provenance.copies.align_sentences"
+    return align_sentences, "provenance.corpus.copies.align_sentences"
 
 
 def _simple_align(text: str, other: str) -> list[AlignedPair]:
     from difflib import SequenceMatcher
 
-    from provenance.sentences import split_sentences
+    from provenance.article.sentences import split_sentences
 
     mine, theirs = split_sentences(text), split_sentences(other)
     pairs: list[AlignedPair] = []

@@ -27,10 +27,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from provenance.crosscheck import check_article, compare_copies  # noqa: E402
-from provenance.extract import extract_article  # noqa: E402
-from provenance.facts import extract_facts  # noqa: E402
-from provenance.ingest import read_inputs  # noqa: E402
+from provenance.corpus.crosscheck import check_article, compare_copies  # noqa: E402
+from provenance.article.extract import extract_article  # noqa: E402
+from provenance.article.facts import extract_facts  # noqa: E402
+from provenance.ingest.readers import read_inputs  # noqa: E402
 from provenance.models import AlignedPair, Article, Document  # noqa: E402
 
 
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _align(article: Article, other: Article) -> list[AlignedPair]:
-    from provenance.copies import align_sentences
+    from provenance.corpus.copies import align_sentences
 
     return align_sentences(article.text, other.text)
 

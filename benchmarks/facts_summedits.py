@@ -9,7 +9,7 @@ weekday, or "billion" by "million") are scored two ways:
 * **extracted**: a fact of the original overlaps the old text, a fact of the
   copy overlaps the new text, and their values (or units) differ;
 * **flagged**: ``compare_copies`` on the two texts (sentences aligned by
-  ``provenance.copies.align_sentences``, or the whole texts as one pair when
+  ``provenance.corpus.copies.align_sentences``, or the whole texts as one pair when
   that finds none) gives a disagreement whose values hold the old and the new
   text.
 
@@ -37,8 +37,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from provenance.crosscheck import compare_copies  # noqa: E402
-from provenance.facts import extract_facts  # noqa: E402
+from provenance.corpus.crosscheck import compare_copies  # noqa: E402
+from provenance.article.facts import extract_facts  # noqa: E402
 from provenance.models import AlignedPair, Article, Fact  # noqa: E402
 
 CORPUS = Path("corpus") / "facts-summedits" / "summedits_news_numeric_edits.json"
@@ -148,7 +148,7 @@ def _words(text: str) -> set[str]:
 
 def _align(original: str, edited: str) -> list[AlignedPair]:
     try:
-        from provenance.copies import align_sentences
+        from provenance.corpus.copies import align_sentences
 
         pairs = align_sentences(original, edited)
     except ImportError:

@@ -3,7 +3,7 @@
 Starts an asyncio HTTP/1.1 server on 127.0.0.1 (keep-alive, one news page of
 about 30 KB per URL) that waits ``--latency`` seconds before each answer, as
 a distant site would, and fetches ``--n`` distinct URLs from it with
-:func:`provenance.fetch.fetch_urls` at each ``--concurrency`` given. Nothing
+:func:`provenance.ingest.fetch.fetch_urls` at each ``--concurrency`` given. Nothing
 leaves the machine. For each concurrency it prints the wall time, fetches
 per second, the most requests the server had in flight at once, and the
 fetches that failed.
@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from provenance.fetch import FetchOptions, fetch_urls
+from provenance.ingest.fetch import FetchOptions, fetch_urls
 
 WORDS = (
     "the minister said on tuesday that harbour port council agreement would expand trade talks between two countries "

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from provenance.errors import ExtractError
-from provenance.extract import extract_article
+from provenance.article.extract import extract_article
 from provenance.models import Article, Document, Fact, Metadata
-from provenance.rules import CATEGORIES, RuleContext, RuleSet, apply_rules, load_rules
+from provenance.rules.engine import CATEGORIES, RuleContext, RuleSet, apply_rules, load_rules
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -44,7 +44,7 @@ DEFAULT_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 def facts_of(article: Article) -> tuple[Fact, ...]:
     """The article's facts, as the audit pipeline gives them to the rules (none without a facts stage)."""
     try:
-        from provenance.facts import extract_facts
+        from provenance.article.facts import extract_facts
     except ImportError:
         return ()
     return tuple(extract_facts(article))

@@ -63,8 +63,8 @@ def _lines(text: str) -> set[str]:
 
 
 def evaluate(seeds: Path) -> dict[str, Any]:
-    from provenance.extract import extract_article
-    from provenance.ingest import read_inputs
+    from provenance.article.extract import extract_article
+    from provenance.ingest.readers import read_inputs
     from provenance.models import Document
 
     results: list[dict[str, Any]] = []

@@ -60,7 +60,7 @@ print(json.dumps({"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "max
 #: Reads every page of a WARC with read_inputs and prints how many Documents and problems.
 READER = """\
 import json, sys
-from provenance.ingest import read_inputs
+from provenance.ingest.readers import read_inputs
 from provenance.models import Document
 docs = problems = 0
 for item in read_inputs([sys.argv[1]]):

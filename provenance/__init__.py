@@ -1,12 +1,12 @@
 """provenance: a source reliability and provenance checker for news."""
 
 from .errors import ExtractError, FetchError, IngestError, ProvenanceError, RuleFileError, StoreError, WarcError
-from .extract import extract_article
-from .fingerprint import fingerprint_article
-from .ingest import read_inputs
+from .article.extract import extract_article
+from .article.fingerprint import fingerprint_article
+from .ingest.readers import read_inputs
 from .models import Article, Copy, Document, Fingerprint, InputProblem, Metadata, MinHashRecipe, Zone
-from .pipeline import AuditOptions, audit
-from .store import AuditStore
+from .engines.local import AuditOptions, audit
+from .store.sqlite import AuditStore
 
 __all__ = [
     "Article",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from provenance.models import Document, Metadata
-from provenance.store import AuditStore
+from provenance.store.sqlite import AuditStore
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from provenance.cli import app
+from provenance.cli.app import app
 
 from .conftest import EXAMPLES
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from provenance.attribution import misspelled_credit, outlet_off_domain, rights_off_domain
-from provenance.checks import (
+from provenance.rules.attribution import misspelled_credit, outlet_off_domain, rights_off_domain
+from provenance.rules.checks import (
     CHECKS,
     CheckCall,
     duplicated_headline,
@@ -19,9 +19,9 @@ from provenance.checks import (
 )
 from provenance.errors import RuleFileError
 from provenance.models import Article, Fact, InputKind, Zone
-from provenance.registry import Registry, SourceEntry, load_registry, normalise_name
-from provenance.rules import load_rules
-from provenance.staleness import find_anniversaries, stale_anniversary, stale_dateline
+from provenance.rules.registry import Registry, SourceEntry, load_registry, normalise_name
+from provenance.rules.engine import load_rules
+from provenance.rules.staleness import find_anniversaries, stale_anniversary, stale_dateline
 
 REGISTRY = load_rules().registry
 NOW = dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc)

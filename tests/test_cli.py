@@ -12,7 +12,7 @@ import pytest
 import sqlite_utils
 from typer.testing import CliRunner
 
-from provenance.cli import app
+from provenance.cli.app import app
 
 from .conftest import EXAMPLES
 

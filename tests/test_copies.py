@@ -5,10 +5,10 @@ from collections.abc import Callable
 
 import pytest
 
-from provenance.copies import align_sentences, classify, measure
-from provenance.sentences import split_sentences
-from provenance.pipeline import ArticleResult, audit
-from provenance.store import AuditStore
+from provenance.corpus.copies import align_sentences, classify, measure
+from provenance.article.sentences import split_sentences
+from provenance.engines.local import ArticleResult, audit
+from provenance.store.sqlite import AuditStore
 
 from .conftest import page
 

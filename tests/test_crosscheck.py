@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from provenance.crosscheck import check_article, compare_copies
-from provenance.extract import extract_article
-from provenance.facts import extract_facts
-from provenance.ingest import read_inputs
+from provenance.corpus.crosscheck import check_article, compare_copies
+from provenance.article.extract import extract_article
+from provenance.article.facts import extract_facts
+from provenance.ingest.readers import read_inputs
 from provenance.models import AlignedPair, Article, Disagreement, Document, Zone
-from provenance.sentences import split_sentences
+from provenance.article.sentences import split_sentences
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NOW = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)

@@ -19,10 +19,10 @@ from datasette.app import Datasette
 from datasette.utils import tilde_encode
 from typer.testing import CliRunner
 
-from provenance import server
-from provenance.cli import app
-from provenance.server import datasette_metadata, make_datasette
-from provenance.store import AuditStore
+from provenance.outputs import server
+from provenance.cli.app import app
+from provenance.outputs.server import datasette_metadata, make_datasette
+from provenance.store.sqlite import AuditStore
 
 from .examples_db import add_findings, article_id, audited_examples, copy_db
 
@@ -415,7 +415,7 @@ def test_serve_runs_datasette_on_loopback(examples_db: Path, tmp_path: Path) -> 
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "provenance.cli", "serve", "--db", str(path), "--port", str(port)],
+        [sys.executable, "-m", "provenance.cli.app", "serve", "--db", str(path), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from provenance.dates import find_dates
+from provenance.article.dates import find_dates
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from provenance.errors import ExtractError
-from provenance.extract import extract_article, registered_domain, render_html_text
+from provenance.article.extract import extract_article, registered_domain, render_html_text
 
 from .conftest import FIXTURES, document, page
 

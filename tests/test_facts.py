@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from provenance.extract import extract_article
-from provenance.facts import extract_facts
-from provenance.ingest import read_inputs
+from provenance.article.extract import extract_article
+from provenance.article.facts import extract_facts
+from provenance.ingest.readers import read_inputs
 from provenance.models import Article, Document, Fact
-from provenance.numbers import parse_number, parse_ordinal
-from provenance.sentences import split_sentences
+from provenance.article.numbers import parse_number, parse_ordinal
+from provenance.article.sentences import split_sentences
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 ANY = object()

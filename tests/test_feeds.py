@@ -11,8 +11,8 @@ import pytest
 import sqlite_utils
 from typer.testing import CliRunner
 
-from provenance.cli import app
-from provenance.feeds import parse_feed, read_feed_list
+from provenance.cli.app import app
+from provenance.ingest.feeds import parse_feed, read_feed_list
 
 from .httpserver import LocalServer, page, serve
 from .warcfile import article

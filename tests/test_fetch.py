@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from provenance.fetch import (
+from provenance.ingest.fetch import (
     USER_AGENT,
     FetchOptions,
     FetchResult,

@@ -3,10 +3,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from provenance.fingerprint import RECIPE, fingerprint_article, shingle_hashes, shingles, signature_values, tokens
+from provenance.article.fingerprint import RECIPE, fingerprint_article, shingle_hashes, shingles, signature_values, tokens
 
 from .conftest import document, page
-from provenance.extract import extract_article
+from provenance.article.extract import extract_article
 
 TEXT = (
     "Annual trade between the two countries reached $84.2 billion last year, up 12.7 percent year-on-year. "

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from provenance.errors import IngestError
-from provenance.feeds import parse_feed
-from provenance.httpbody import BodyDecoder, dechunk
-from provenance.ingest import IngestOptions, decode_bytes, read_inputs
+from provenance.ingest.feeds import parse_feed
+from provenance.ingest.httpbody import BodyDecoder, dechunk
+from provenance.ingest.readers import IngestOptions, decode_bytes, read_inputs
 from provenance.models import Document, InputProblem
 
 from .warcfile import article, page_record

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from provenance.ingest import IngestOptions, decode_bytes, read_inputs
+from provenance.ingest.readers import IngestOptions, decode_bytes, read_inputs
 from provenance.models import Document, InputProblem
 
 BODY = "The harbour festival opened on Saturday with a choir singing on the old quay.\n"

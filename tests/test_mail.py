@@ -28,16 +28,16 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from typer.testing import CliRunner
 
-from provenance import outbox
-from provenance.cli import app
+from provenance.outputs import outbox
+from provenance.cli.app import app
 from provenance.errors import MailError
-from provenance.mail import (
+from provenance.outputs.mail import (
     SmtpSettings,
     parse_addresses,
     recipients_from,
     smtp_settings,
 )
-from provenance.outbox import Window, report_lock, send_report
+from provenance.outputs.outbox import Window, report_lock, send_report
 
 from .conftest import ROOT
 from .examples_db import add_findings, article_id, audited_examples, copy_db

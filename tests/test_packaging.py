@@ -33,13 +33,13 @@ def test_wheel_carries_migrations_and_runs_outside_the_checkout(tmp_path: Path) 
     env = {**os.environ, "PYTHONPATH": str(target)}
     env.pop("PROVENANCE_DB", None)
     result = subprocess.run(
-        [sys.executable, "-c", "import provenance.cli, sys; sys.argv[0] = 'provenance'; provenance.cli.app()",
+        [sys.executable, "-c", "import provenance.cli.app, sys; sys.argv[0] = 'provenance'; provenance.cli.app.app()",
          "audit", str(EXAMPLES / "records.jsonl")],
         cwd=workdir, env=env, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr
     check = subprocess.run(
-        [sys.executable, "-c", "import provenance.store as s; print(s.migrations_dir())"],
+        [sys.executable, "-c", "import provenance.store.sqlite as s; print(s.migrations_dir())"],
         cwd=workdir, env=env, capture_output=True, text=True, check=True,
     )
     assert check.stdout.strip().startswith(str(target))

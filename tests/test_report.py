@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from provenance.cli import app
-from provenance.outbox import Window, collect_report, read_items
-from provenance.report import (
+from provenance.cli.app import app
+from provenance.outputs.outbox import Window, collect_report, read_items
+from provenance.outputs.report import (
     Links,
     Report,
     build_report,
@@ -26,7 +26,7 @@ from provenance.report import (
     report_json,
     report_subject,
 )
-from provenance.store import AuditStore
+from provenance.store.sqlite import AuditStore
 
 from .examples_db import (
     AUDITED_UTC,

@@ -18,7 +18,7 @@ import pytest
 import sqlite_utils
 from typer.testing import CliRunner
 
-from provenance.cli import app
+from provenance.cli.app import app
 
 from . import warcfile
 from .httpserver import LocalServer, hang, huge, page, redirect, serve
@@ -115,7 +115,7 @@ def test_bad_files_and_archives_never_stop_the_run(tmp_path: Path) -> None:
 
 
 def _audit_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "provenance.cli", "audit", *args]
+    return [sys.executable, "-m", "provenance.cli.app", "audit", *args]
 
 
 def _state(db: Path) -> dict[str, Any]:

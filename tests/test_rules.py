@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from provenance.errors import RuleFileError
-from provenance.extract import extract_article
+from provenance.article.extract import extract_article
 from provenance.models import Article, Document, Metadata, Zone
-from provenance.rules import (
+from provenance.rules.engine import (
     CATEGORIES,
     RuleContext,
     RuleSet,

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from provenance.registry import Registry, SourceEntry
-from provenance.scoring import PRIOR_WEIGHT, SourceStats, describe_score, score_sources
+from provenance.rules.registry import Registry, SourceEntry
+from provenance.corpus.scoring import PRIOR_WEIGHT, SourceStats, describe_score, score_sources
 
 REGISTRY = Registry(
     (

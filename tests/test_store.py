@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 
 from provenance.errors import StoreError
-from provenance.store import AuditStore, migrations_dir, schema_sql
+from provenance.store.sqlite import AuditStore, migrations_dir, schema_sql
 
 from .conftest import ROOT
 

@@ -11,8 +11,8 @@ import pytest
 import sqlite_utils
 from typer.testing import CliRunner
 
-from provenance.cli import app
-from provenance.store import AuditStore
+from provenance.cli.app import app
+from provenance.store.sqlite import AuditStore
 
 from . import warcfile
 from .httpserver import LocalServer, RequestHandler, page, redirect, respond, serve

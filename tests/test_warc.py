@@ -11,10 +11,10 @@ import pytest
 import sqlite_utils
 from typer.testing import CliRunner
 
-from provenance.cli import app
-from provenance.ingest import IngestOptions, read_inputs, reader_for
+from provenance.cli.app import app
+from provenance.ingest.readers import IngestOptions, read_inputs, reader_for
 from provenance.models import Document, InputProblem
-from provenance.warc import ArchivedPage, read_warc
+from provenance.ingest.warc import ArchivedPage, read_warc
 
 from . import warcfile
 from .warcfile import article, crawl, http_response, page_record, record

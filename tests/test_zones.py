@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from provenance.models import Metadata
-from provenance.zones import zone_page
+from provenance.article.zones import zone_page
 
 from .conftest import page
 

@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .dates import FoundDate, find_dates
-from .models import Metadata, Zone
+from ..models import Metadata, Zone
 
 __all__ = ["Layout", "zone_page", "normalise_space", "whole_text_layout", "word_count"]
 

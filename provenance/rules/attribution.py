@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from rapidfuzz.distance import OSA
 
 from .checks import CheckCall, Hit, check, select_zones
-from .models import Article, Zone
+from ..models import Article, Zone
 from .registry import Registry, SourceEntry, normalise_name
 
 __all__ = ["misspelled_credit", "outlet_off_domain", "rights_off_domain"]

@@ -49,9 +49,9 @@ from importlib.metadata import version
 
 import httpx
 
-from .errors import IngestError
+from ..errors import IngestError
 from .httpbody import ACCEPT_ENCODING, BodyDecoder, too_large
-from .models import Validators
+from ..models import Validators
 
 __all__ = [
     "DEFAULT_TIMEOUT",

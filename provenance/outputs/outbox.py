@@ -31,7 +31,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import MailError, StoreError
+from ..errors import MailError, StoreError
 from .mail import SmtpFactory, SmtpSettings, compose_message, connect, send_message
 from .report import (
     DEFAULT_SHOWN,
@@ -45,7 +45,7 @@ from .report import (
     report_subject,
     severity_rank,
 )
-from .store import AuditStore, utc_text
+from ..store.sqlite import AuditStore, utc_text
 
 __all__ = [
     "SendResult",

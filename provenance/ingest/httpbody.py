@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import zlib
 
-from .errors import IngestError
+from ..errors import IngestError
 
 __all__ = ["ACCEPT_ENCODING", "BodyDecoder", "dechunk", "too_large"]
 

@@ -21,7 +21,7 @@ from importlib.metadata import version
 
 import numpy as np
 
-from .models import Article, Fingerprint, MinHashRecipe
+from ..models import Article, Fingerprint, MinHashRecipe
 
 __all__ = ["ANCHOR_PERM", "RECIPE", "anchors", "fingerprint_article", "tokens", "shingles", "shingle_hashes", "content_hash", "signature_values"]
 

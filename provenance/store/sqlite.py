@@ -23,9 +23,9 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import StoreError
-from .models import Article, Copy, Disagreement, Fact, Finding, Fingerprint, InputProblem, KnownArticle, MinHashRecipe, Zone
-from .models import Capture, FeedItem, Validators  # fetches, versions and feeds (migration 0003)
+from ..errors import StoreError
+from ..models import Article, Copy, Disagreement, Fact, Finding, Fingerprint, InputProblem, KnownArticle, MinHashRecipe, Zone
+from ..models import Capture, FeedItem, Validators  # fetches, versions and feeds (migration 0003)
 
 __all__ = ["AuditStore", "migrations_dir", "schema_sql", "utc_text"]
 
@@ -35,7 +35,7 @@ def migrations_dir() -> Path:
     packaged = resources.files("provenance") / "_data" / "db" / "migrations"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "db" / "migrations"
+    return Path(__file__).resolve().parents[2] / "db" / "migrations"
 
 
 def _statements(sql: str) -> Iterator[str]:

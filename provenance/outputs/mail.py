@@ -35,7 +35,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from .errors import MailError
+from ..errors import MailError
 
 __all__ = [
     "SmtpSettings",

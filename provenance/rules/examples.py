@@ -23,12 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import ExtractError
-from .models import ZONE_KINDS, Article, Document, Finding, Metadata, Zone
+from ..errors import ExtractError
+from ..models import ZONE_KINDS, Article, Document, Finding, Metadata, Zone
 from .rulefiles import FieldReader, describe
 
 if TYPE_CHECKING:
-    from .rules import Rule, RuleSet
+    from .engine import Rule, RuleSet
 
 __all__ = ["EXAMPLE_NOW", "Example", "ExampleResult", "example_article", "read_examples", "run_example", "run_examples"]
 
@@ -123,7 +123,7 @@ def _instant(reader: FieldReader, text: str) -> dt.datetime:
 
 def example_article(example: Example, rule: Rule) -> tuple[Article, dt.datetime] | str:
     """The article an example stands for and its audit time, or why none could be built."""
-    from .extract import extract_article, registered_domain
+    from ..article.extract import extract_article, registered_domain
 
     now = example.now or EXAMPLE_NOW
     hints = Metadata(example.url, example.title, example.byline, example.published, example.site_name)
@@ -163,7 +163,7 @@ def run_examples(ruleset: RuleSet, rule_ids: Sequence[str] | None = None) -> lis
 
 def run_example(ruleset: RuleSet, rule: Rule, kind: str, index: int) -> ExampleResult:
     """Run one example of a rule: ``kind`` is match, no-match or todo-match."""
-    from .rules import RuleContext, apply_rule
+    from .engine import RuleContext, apply_rule
 
     example = rule.examples[kind][index]
     built = example_article(example, rule)

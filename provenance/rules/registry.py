@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import RuleFileError
+from ..errors import RuleFileError
 from .rulefiles import FieldReader, describe, read_yaml
 
 __all__ = ["KINDS", "Registry", "SourceEntry", "load_registry", "normalise_name"]

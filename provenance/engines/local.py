@@ -32,17 +32,17 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, Literal
 
-from .copies import aligned_pairs, band_keys, find_copies
-from .crosscheck import check_article, compare_copies
-from .errors import ExtractError
-from .extract import extract_article
-from .facts import extract_facts
-from .fingerprint import fingerprint_article
-from .ingest import IngestOptions, read_inputs
-from .models import Article, Disagreement, Document, Fact, Finding, Fingerprint, InputProblem
-from .rules import RuleContext, RuleSet, apply_rules, load_rules
-from .scoring import SourceStats, score_sources
-from .store import AuditStore
+from ..corpus.copies import aligned_pairs, band_keys, find_copies
+from ..corpus.crosscheck import check_article, compare_copies
+from ..errors import ExtractError
+from ..article.extract import extract_article
+from ..article.facts import extract_facts
+from ..article.fingerprint import fingerprint_article
+from ..ingest.readers import IngestOptions, read_inputs
+from ..models import Article, Disagreement, Document, Fact, Finding, Fingerprint, InputProblem
+from ..rules.engine import RuleContext, RuleSet, apply_rules, load_rules
+from ..corpus.scoring import SourceStats, score_sources
+from ..store.sqlite import AuditStore
 
 __all__ = ["DEFAULT_BATCH_SIZE", "AuditOptions", "ArticleResult", "ProblemResult", "RunResult", "audit"]
 

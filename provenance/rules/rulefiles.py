@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import yaml
 
-from .errors import RuleFileError
+from ..errors import RuleFileError
 
 __all__ = ["FieldReader", "read_yaml", "describe"]
 

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from .models import Article, Fact
+from ..models import Article, Fact
 from .numbers import NUMBER, ORDINAL, SCALES, format_scaled, parse_number, parse_ordinal
 from .sentences import split_sentences
 from .temporal import Hit, find_calendar_dates, find_relative_dates, find_years, reference_date

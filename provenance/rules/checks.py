@@ -20,9 +20,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .models import Article, Fact, Zone
+from ..models import Article, Fact, Zone
 from .registry import Registry
-from .zones import normalise_space, word_count
+from ..article.zones import normalise_space, word_count
 
 __all__ = ["CHECKS", "CheckCall", "CheckSpec", "Hit", "check", "select_zones", "sentence_span"]
 

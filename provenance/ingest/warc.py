@@ -35,9 +35,9 @@ from typing import IO
 
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
-from .errors import IngestError
+from ..errors import IngestError
 from .httpbody import BodyDecoder, dechunk, too_large
-from .models import InputProblem
+from ..models import InputProblem
 
 __all__ = ["ArchivedPage", "read_warc"]
 

@@ -26,9 +26,9 @@ from typing import Protocol
 
 import numpy as np
 
-from .fingerprint import shingles, signature_values, tokens
-from .models import AlignedPair, Article, Copy, Fingerprint, KnownArticle
-from .sentences import split_sentences
+from ..article.fingerprint import shingles, signature_values, tokens
+from ..models import AlignedPair, Article, Copy, Fingerprint, KnownArticle
+from ..article.sentences import split_sentences
 
 __all__ = [
     "CopyIndex",

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .registry import Registry, SourceEntry
+from ..rules.registry import Registry, SourceEntry
 
 __all__ = ["PRIOR_WEIGHT", "SourceScore", "SourceStats", "describe_score", "score_sources"]
 

@@ -21,8 +21,8 @@ from functools import lru_cache
 from importlib.metadata import version
 
 from .dates import find_dates
-from .errors import ExtractError
-from .models import Article, Document, Metadata, Zone
+from ..errors import ExtractError
+from ..models import Article, Document, Metadata, Zone
 from .zones import Layout, normalise_space, whole_text_layout, word_count, zone_page
 
 __all__ = ["extract_article", "registered_domain", "render_html_text"]

@@ -39,7 +39,7 @@ from typing import IO, Literal, cast
 import httpx
 
 from .fetch import FetchOptions, FetchResult, fetch_urls
-from .models import Capture, Document, InputKind, InputProblem, Metadata, Validators
+from ..models import Capture, Document, InputKind, InputProblem, Metadata, Validators
 from .warc import ArchivedPage, read_warc
 
 __all__ = ["DEFAULT_MAX_BYTES", "IngestOptions", "ValidatorLookup", "read_inputs", "decode_bytes", "reader_for"]

@@ -40,9 +40,9 @@ from typing import cast
 from . import attribution as _attribution  # noqa: F401  (registers its checks)
 from . import staleness as _staleness  # noqa: F401  (registers its check)
 from .checks import CHECKS, CheckCall, Hit, select_zones, sentence_span
-from .errors import RuleFileError
+from ..errors import RuleFileError
 from .examples import Example, ExampleResult, read_examples, run_example, run_examples
-from .models import ZONE_KINDS, Article, Fact, Finding, Severity, Zone
+from ..models import ZONE_KINDS, Article, Fact, Finding, Severity, Zone
 from .registry import Registry, load_registry
 from .rulefiles import FieldReader, read_yaml
 
@@ -142,7 +142,7 @@ def rules_dir() -> Path:
     packaged = resources.files("provenance") / "_data" / "rules"
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "rules"
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:

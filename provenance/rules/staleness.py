@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .checks import CheckCall, Hit, check, sentence_span
-from .models import Article
+from ..models import Article
 
 __all__ = ["Anniversary", "find_anniversaries", "stale_anniversary", "stale_dateline"]
 
@@ -135,7 +135,7 @@ _DATELINE_END = re.compile(r"^\s*(?:\([^)\n]{1,30}\)\s*)?(?:--|—|–|-|:)")
 def stale_dateline(call: CheckCall) -> list[Hit]:
     """The body opens with a full dated dateline ("ORLAN, Oct 1, 2019 (Agency) -") that lies
     ``min-years`` or more before the page's date, or before the audit when the page has none."""
-    from .dates import find_dates
+    from ..article.dates import find_dates
 
     article = call.article
     first = next((z for z in article.zones if z.kind == "body"), None)

@@ -23,7 +23,7 @@ import feedparser  # type: ignore[import-untyped]
 import httpx
 
 from .fetch import FetchOptions, FetchResult, Resolver, fetch_urls, resolve_host
-from .models import FeedItem, InputProblem
+from ..models import FeedItem, InputProblem
 
 __all__ = ["Feed", "parse_feed", "read_feed_list", "read_feeds"]
 

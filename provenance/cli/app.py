@@ -17,15 +17,15 @@ from typing import Annotated, Any
 
 import typer
 
-from .errors import ProvenanceError
-from .fetch import DEFAULT_TIMEOUT, FetchOptions
-from .ingest import DEFAULT_MAX_BYTES, IngestOptions
-from .models import InputProblem
-from .pipeline import DEFAULT_BATCH_SIZE, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, utc_now
-from .rules import RuleSet, load_rules, rules_in
-from .examples import run_examples
-from .scoring import SourceScore, describe_score
-from .store import AuditStore, utc_text
+from ..errors import ProvenanceError
+from ..ingest.fetch import DEFAULT_TIMEOUT, FetchOptions
+from ..ingest.readers import DEFAULT_MAX_BYTES, IngestOptions
+from ..models import InputProblem
+from ..engines.local import DEFAULT_BATCH_SIZE, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, utc_now
+from ..rules.engine import RuleSet, load_rules, rules_in
+from ..rules.examples import run_examples
+from ..corpus.scoring import SourceScore, describe_score
+from ..store.sqlite import AuditStore, utc_text
 
 DEFAULT_DB = Path("db") / "audit.db"
 
@@ -173,7 +173,7 @@ def audit_command(
 @app.command("schema")
 def schema_command() -> None:
     """Print the SQL schema of the audit database (the content of db/schema.sql)."""
-    from .store import schema_sql
+    from ..store.sqlite import schema_sql
 
     store = AuditStore.memory()
     typer.echo(schema_sql(store.db), nl=False)
@@ -410,7 +410,7 @@ def serve_command(
     ] = False,
 ) -> None:
     """Browse the audit database in Datasette on 127.0.0.1: read-only, with titles, facets, search and queries."""
-    from .server import serve
+    from ..outputs.server import serve
 
     db_path = _db_path(db)
     if not db_path.is_file():
@@ -454,10 +454,10 @@ def report_command(
     import datetime as dt
     import sqlite3
 
-    from .errors import MailError
-    from .mail import config_path, load_config, recipients_from, smtp_settings
-    from .outbox import Window, build_email, collect_report, send_report
-    from .report import SEVERITIES, database_url, parse_since, render_html, render_markdown, render_rich, report_json
+    from ..errors import MailError
+    from ..outputs.mail import config_path, load_config, recipients_from, smtp_settings
+    from ..outputs.outbox import Window, build_email, collect_report, send_report
+    from ..outputs.report import SEVERITIES, database_url, parse_since, render_html, render_markdown, render_rich, report_json
 
     now = dt.datetime.now(dt.timezone.utc)
     db_path = _db_path(db)
@@ -605,7 +605,7 @@ class _FeedRun:
 
     def start(self, given: list[str], as_json: bool, progress: _Progress) -> list[str]:
         """Read the feeds, print their problems, and return the URLs of the items still to audit."""
-        from .feeds import read_feeds
+        from ..ingest.feeds import read_feeds
 
         self.feed_urls = _feed_urls(given)
         pending: list[str] = []
@@ -639,7 +639,7 @@ class _FeedRun:
 
 def _feed_urls(given: list[str]) -> list[str]:
     """Feed URLs from --feed values: a URL, or a file of URLs."""
-    from .feeds import read_feed_list
+    from ..ingest.feeds import read_feed_list
 
     urls: list[str] = []
     for value in given:

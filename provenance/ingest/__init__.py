@@ -1,0 +1,1 @@
+"""Ingest: files, JSON Lines, WARC, feeds and URL fetching -> Document (I/O at the edge)."""

@@ -1,0 +1,1 @@
+"""Outputs: reports, email and the Datasette view of an audit database (I/O)."""

@@ -1,0 +1,1 @@
+"""Storage: the SQLite audit database (migrations, one module per table family)."""
