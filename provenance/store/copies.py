@@ -7,8 +7,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .base import StoreBase, utc_text
+from ..corpus.stories import (
+    PrimaryCandidate,
+    StoryMember,
+    choose_primary,
+    place_in_story,
+    story_origin,
+)
 from ..models import Copy
+from .base import StoreBase, utc_text
 
 __all__ = ["CopiesStore"]
 
@@ -46,99 +53,75 @@ class CopiesStore(StoreBase):
     def _choose_primary(self, article_id: int) -> None:
         """The best-aligned source among an article's earlier copies is its primary source."""
         rows = self.db.execute(
-            """SELECT c.id, c.similarity, a.published FROM copies c JOIN articles a ON a.id = c.source_id
-               WHERE c.article_id = ? AND c.direction = 'derived' AND c.relation != 'related'
-               ORDER BY c.similarity DESC, coalesce(a.published, '9999') ASC, c.source_id""",
+            """SELECT c.id, c.source_id, c.similarity, a.published FROM copies c JOIN articles a ON a.id = c.source_id
+               WHERE c.article_id = ? AND c.direction = 'derived' AND c.relation != 'related'""",
             [article_id],
         ).fetchall()
         self.db.execute("UPDATE copies SET is_primary = 0, primary_reason = NULL WHERE article_id = ?", [article_id])
-        if not rows:
-            return
-        best, similarity, published = rows[0]
-        if len(rows) == 1:
-            reason = "the only earlier copy from another outlet"
-        elif rows[1][1] < similarity:
-            reason = f"best aligned of {len(rows)} earlier copies (similarity {similarity:.2f} against {rows[1][1]:.2f})"
-        else:
-            reason = f"as well aligned as another of {len(rows)} earlier copies, and published first ({published})"
-        self.db.execute("UPDATE copies SET is_primary = 1, primary_reason = ? WHERE id = ?", [reason, best])
+        chosen = choose_primary([PrimaryCandidate(int(r[0]), int(r[1]), float(r[2]), r[3]) for r in rows])
+        if chosen is not None:
+            self.db.execute("UPDATE copies SET is_primary = 1, primary_reason = ? WHERE id = ?", [chosen[1], chosen[0]])
 
-    def _links(self, article_id: int) -> dict[int, float]:
+    # StoryView: the link graph as story placement sees it -------------------------
+
+    def links(self, article_id: int) -> dict[int, float]:
+        """Articles linked to this one by a copy relation, either side, with the best similarity."""
         rows = self.db.execute(
-            """SELECT CASE WHEN article_id = ? THEN source_id ELSE article_id END, max(similarity) FROM copies
-               WHERE ? IN (article_id, source_id) AND relation != 'related' GROUP BY 1""",
+            """SELECT other, max(similarity) FROM (
+                   SELECT source_id AS other, similarity FROM copies WHERE article_id = ? AND relation != 'related'
+                   UNION ALL
+                   SELECT article_id, similarity FROM copies WHERE source_id = ? AND relation != 'related')
+               GROUP BY other""",
             [article_id, article_id],
         ).fetchall()
         return {int(r[0]): float(r[1]) for r in rows}
 
-    def _place_in_story(self, article_id: int, stamp: str) -> None:
-        """Join the story whose origin this article is directly linked to, or start one.
+    def story_of(self, article_id: int) -> int | None:
+        row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", [article_id]).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
 
-        Stories never grow by transitive links: a member must be linked to the
-        story's origin (or, when the origin is unknown, to two thirds of its members),
-        so a chain of partial copies cannot drag unrelated articles in.
-        """
-        links = self._links(article_id)
-        stories: dict[int, float] = {}
-        loose = []
-        for other, similarity in links.items():
-            row = self.db.execute("SELECT story_id FROM articles WHERE id = ?", [other]).fetchone()
-            if row and row[0] is not None:
-                stories[row[0]] = max(stories.get(row[0], 0.0), similarity)
-            else:
-                loose.append(other)
-        story = next((s for s in sorted(stories, key=lambda s: -stories[s]) if self._may_join(s, links)), None)
+    def story_core(self, story_id: int) -> tuple[int | None, list[int]]:
+        row = self.db.execute("SELECT origin_id FROM stories WHERE id = ?", [story_id]).fetchone()
+        members = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ?", [story_id]).fetchall()]
+        return (row[0] if row else None), members
+
+    def _place_in_story(self, article_id: int, stamp: str) -> None:
+        """Put a new article in a story (see ``corpus.stories.place_in_story``) and refresh that story."""
+        placement = place_in_story(article_id, self)
+        story = placement.story_id
         if story is None:
             cursor = self.db.execute("INSERT INTO stories (updated_utc) VALUES (?)", [stamp])
             story = int(cursor.lastrowid or 0)
-        members = [article_id] + [o for o in loose if story is not None and self._may_join(story, self._links(o), o)]
-        marks = ",".join("?" * len(members))
-        self.db.execute(f"UPDATE articles SET story_id = ? WHERE id IN ({marks})", [story, *members])
+        marks = ",".join("?" * len(placement.members))
+        self.db.execute(f"UPDATE articles SET story_id = ? WHERE id IN ({marks})", [story, *placement.members])
         self._refresh_story(story, stamp)
 
-    def _may_join(self, story: int, links: dict[int, float], candidate: int | None = None) -> bool:
-        origin, members = self._story_core(story)
-        if not members:
-            return True
-        if origin is not None:
-            return origin in links or origin == candidate
-        return sum(1 for m in members if m in links) * 3 >= len(members) * 2
-
-    def _story_core(self, story: int) -> tuple[int | None, list[int]]:
-        row = self.db.execute("SELECT origin_id FROM stories WHERE id = ?", [story]).fetchone()
-        members = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE story_id = ?", [story]).fetchall()]
-        return (row[0] if row else None), members
-
     def _refresh_story(self, story: int, stamp: str) -> None:
-        """Recompute a story's origin: its one member that derives from no other member."""
-        members = self.db.execute(
-            "SELECT id, published, title FROM articles WHERE story_id = ? ORDER BY published, id", [story]
-        ).fetchall()
-        ids = [m[0] for m in members]
+        """Recompute a story's origin, size, dates and title."""
+        members = [
+            StoryMember(int(r[0]), r[1], r[2])
+            for r in self.db.execute(
+                "SELECT id, published, title FROM articles WHERE story_id = ? ORDER BY published, id", [story]
+            ).fetchall()
+        ]
+        ids = [m.id for m in members]
         marks = ",".join("?" * len(ids))
         derived = {
-            r[0]
+            int(r[0])
             for r in self.db.execute(
                 f"SELECT article_id FROM copies WHERE is_primary = 1 AND article_id IN ({marks}) AND source_id IN ({marks})",
                 [*ids, *ids],
             ).fetchall()
         }
-        roots = [m for m in members if m[0] not in derived]
-        dated = [m for m in roots if m[1]]
-        if len(roots) == 1:
-            origin, reason = roots[0][0], "every other copy derives from it"
-        elif len(dated) == 1:
-            origin = dated[0][0]
-            reason = f"the earliest dated copy; {len(roots) - 1} undated copy(ies) could not be ordered against it"
-        else:
-            origin, reason = None, f"common unseen source: {len(roots)} copies, none shown to be first"
-        dates = [m[1][:10] for m in members if m[1]]
-        title = next((m[2] for m in members if m[2]), None)
+        state = story_origin(members, derived)
         self.db.execute(
             """UPDATE stories SET origin_id = ?, origin_reason = ?, articles = ?, first_published = ?,
                    last_published = ?, title = ?, updated_utc = ? WHERE id = ?""",
-            [origin, reason, len(members), min(dates, default=None), max(dates, default=None), title, stamp, story],
+            [state.origin_id, state.origin_reason, state.articles, state.first_published, state.last_published,
+             state.title, stamp, story],
         )
+
+    # reading -----------------------------------------------------------------
 
     def story_row(self, story_id: int) -> dict[str, Any] | None:
         cursor = self.db.execute("SELECT * FROM stories WHERE id = ?", [story_id])
