@@ -28,8 +28,8 @@ import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
-from ..models import AlignedPair, Article, Disagreement, Fact
 from ..article.temporal import WEEKDAYS, reference_date
+from ..models import AlignedPair, Article, Disagreement, Fact
 
 __all__ = ["check_article", "compare_copies"]
 
