@@ -29,9 +29,10 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from ..article.temporal import WEEKDAYS, reference_date
-from ..models import AlignedPair, Article, Disagreement, Fact
+from ..models import AlignedPair, Article, Copy, Disagreement, Fact
+from .copies import aligned_pairs
 
-__all__ = ["check_article", "compare_copies"]
+__all__ = ["check_article", "check_copy", "compare_copies", "is_cross_checked"]
 
 #: Sentences whose words (figures masked) are less alike than this are not compared.
 MIN_CONTEXT_SIMILARITY = 0.35
@@ -494,3 +495,19 @@ def _quote(sentence: str, limit: int = 90) -> str:
 
 def _years(years: Sequence[int]) -> str:
     return ", ".join(str(y) for y in years)
+
+
+def is_cross_checked(copy: Copy) -> bool:
+    """Duplicates hold the same text and related articles are not copies: neither is cross-checked."""
+    return copy.relation not in ("duplicate", "related")
+
+
+def check_copy(
+    article_id: int, article: Article, facts: Sequence[Fact], copy: Copy, other: Article, other_facts: Sequence[Fact]
+) -> list[Disagreement]:
+    """Cross-check a new article against one copy link, from the side of ``article_id``.
+
+    Two versions of one URL (the same url or canonical url) are an update, not a disagreement.
+    """
+    is_update = bool({article.url, article.canonical_url} & {other.url, other.canonical_url} - {None})
+    return compare_copies(article, facts, other, other_facts, aligned_pairs(copy, article_id), is_update=is_update)

@@ -26,25 +26,36 @@ import datetime as dt
 import json
 import multiprocessing
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, Literal
 
-from ..corpus.copies import aligned_pairs, band_keys, find_copies
-from ..corpus.crosscheck import check_article, compare_copies
+from ..corpus.copies import band_keys, find_copies
+from ..corpus.crosscheck import check_article, check_copy, is_cross_checked
 from ..errors import ExtractError
 from ..article.extract import extract_article
 from ..article.facts import extract_facts
 from ..article.fingerprint import fingerprint_article
 from ..ingest.readers import IngestOptions, read_inputs
-from ..models import Article, Disagreement, Document, Fact, Finding, Fingerprint, InputProblem
+from ..models import Article, Copy, Disagreement, Document, Fact, Finding, Fingerprint, InputProblem
 from ..rules.engine import RuleContext, RuleSet, apply_rules, load_rules
 from ..corpus.scoring import SourceStats, score_sources
 from ..store.sqlite import AuditStore
 
-__all__ = ["DEFAULT_BATCH_SIZE", "AuditOptions", "ArticleResult", "ProblemResult", "RunResult", "audit"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "ArticleResult",
+    "AuditOptions",
+    "Matched",
+    "Prepared",
+    "ProblemResult",
+    "RunResult",
+    "audit",
+    "audit_prepared",
+    "prepare_document",
+]
 
 Clock = Callable[[], dt.datetime]
 
@@ -109,6 +120,24 @@ class _Extracted:
 
 
 _Prepared = _Known | _Extracted | InputProblem
+#: The per-article stages' result for one document (stages 3 to 6), as another engine hands it over.
+Prepared = _Extracted
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """Stages 8 and 9 computed elsewhere (a batch engine) for the article that gets ``article_id``.
+
+    ``location`` and ``raw_sha256`` name that article: when the store gives the
+    id to another article, the result is not used and the stages run here.
+    """
+
+    article_id: int
+    location: str
+    raw_sha256: str
+    copies: tuple[Copy, ...]
+    #: (other article id, disagreements found against it), per copy that is cross-checked
+    checks: tuple[tuple[int, tuple[Disagreement, ...]], ...]
 
 
 def audit(
@@ -122,13 +151,42 @@ def audit(
     """Audit ``inputs`` into ``store``; yield each result, then a RunResult."""
     options = options or AuditOptions()
     given = list(inputs)
+    # 1. ingest
+    items = read_inputs(given, options.ingest, validators=store.fetch_validators)
+    yield from _audit_items(items, given, store, options, now, command, None)
+
+
+def audit_prepared(
+    items: Iterable[Prepared | InputProblem],
+    given: Sequence[str],
+    store: AuditStore,
+    *,
+    matched: Mapping[int, Matched] | None = None,
+    options: AuditOptions | None = None,
+    now: Clock = utc_now,
+    command: str = "audit",
+) -> Iterator[Event | RunResult]:
+    """Store documents whose per-article stages ran elsewhere (in input order), with the copies and
+    cross-checks found for them when the engine could find them: the batch engine's last step."""
+    yield from _audit_items(items, list(given), store, options or AuditOptions(), now, command, matched)
+
+
+def _audit_items(
+    items: Iterable[Document | Prepared | InputProblem],
+    given: list[str],
+    store: AuditStore,
+    options: AuditOptions,
+    now: Clock,
+    command: str,
+    matched: Mapping[int, Matched] | None,
+) -> Iterator[Event | RunResult]:
     ruleset = options.rules or load_rules()
     run = _Run(store, store.start_run(command, given, version("provenance"), now()), now, ruleset, options.jobs)
+    run.matched = matched
     status = "failed"
     try:
-        batch: list[Document | InputProblem] = []
-        # 1. ingest
-        for item in read_inputs(given, options.ingest, validators=store.fetch_validators):
+        batch: list[Document | Prepared | InputProblem] = []
+        for item in items:
             batch.append(item)
             if len(batch) >= options.batch_size:
                 yield from _run_batch(batch, run)
@@ -153,20 +211,22 @@ class _Run:
     ruleset: RuleSet
     jobs: int = 1
     pool: ProcessPoolExecutor | None = None
+    matched: Mapping[int, Matched] | None = None
     counts: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(("articles_seen", "articles_new", "articles_known", "errors", "warnings"), 0)
     )
 
 
-def _run_batch(batch: list[Document | InputProblem], run: _Run) -> Iterator[Event]:
+def _run_batch(batch: list[Document | Prepared | InputProblem], run: _Run) -> Iterator[Event]:
     prepared: list[_Prepared | Document] = []
     for item in batch:
         if isinstance(item, InputProblem):
             prepared.append(item)
             continue
         # 2. recognise an input audited before
-        known = run.store.known_article(item.location, item.raw_sha256)
-        prepared.append(item if known is None else _Known(item, known))
+        doc = item.doc if isinstance(item, _Extracted) else item
+        known = run.store.known_article(doc.location, doc.raw_sha256)
+        prepared.append(item if known is None else _Known(doc, known))
     fresh = [item for item in prepared if isinstance(item, Document)]
     extracted = iter(_extract_all(fresh, run))
     entries = [next(extracted) if isinstance(item, Document) else item for item in prepared]
@@ -202,6 +262,11 @@ def _start_worker(ruleset: RuleSet) -> None:
 def _extract_in_worker(job: tuple[Document, dt.datetime]) -> _Extracted | InputProblem:
     assert _WORKER_RULES is not None
     return _extract(job[0], _WORKER_RULES, job[1])
+
+
+def prepare_document(doc: Document, ruleset: RuleSet, now: dt.datetime) -> Prepared | InputProblem:
+    """Stages 3 to 6 for one document, as every engine runs them."""
+    return _extract(doc, ruleset, now)
 
 
 def _extract(doc: Document, ruleset: RuleSet, now: dt.datetime) -> _Extracted | InputProblem:
@@ -295,20 +360,30 @@ def _write(entry: _Extracted, run: _Run) -> int:
     store.add_disagreements(run.run_id, article_id, None, entry.inconsistencies, now())
     store.add_flags(run.run_id, article_id, entry.findings, run.ruleset.version, now())
     # 8. copies: exact and near copies, direction, stories
-    copies = find_copies(article_id, article, entry.fingerprint, store)
+    matched = _matched_for(article_id, article, run)
+    copies = list(matched.copies) if matched else find_copies(article_id, article, entry.fingerprint, store)
     store.add_copies(run.run_id, article_id, copies, now())
     store.add_bands(article_id, band_keys(entry.fingerprint))
     # 9. cross-check the facts of every copy, in their aligned sentences
+    if matched:
+        for other_id, checked in matched.checks:
+            store.add_disagreements(run.run_id, article_id, other_id, checked, now())
+        return article_id
     for copy in copies:
-        if copy.relation in ("duplicate", "related"):
+        if not is_cross_checked(copy):
             continue
         other_id = copy.source_id if copy.article_id == article_id else copy.article_id
-        other = store.load_article(other_id)
-        is_update = bool({article.url, article.canonical_url} & {other.url, other.canonical_url} - {None})
-        found = compare_copies(article, entry.facts, other, store.facts_of(other_id),
-                               aligned_pairs(copy, article_id), is_update=is_update)
+        found = check_copy(article_id, article, entry.facts, copy, store.load_article(other_id), store.facts_of(other_id))
         store.add_disagreements(run.run_id, article_id, other_id, found, now())
     return article_id
+
+
+def _matched_for(article_id: int, article: Article, run: _Run) -> Matched | None:
+    """Stages 8 and 9 as a batch engine found them for this article, if it found them for this very article."""
+    found = run.matched.get(article_id) if run.matched is not None else None
+    if found is None or (found.location, found.raw_sha256) != (article.location, article.raw_sha256):
+        return None
+    return found
 
 
 def _score_sources(run: _Run) -> None:
