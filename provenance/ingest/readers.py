@@ -42,7 +42,15 @@ from .fetch import FetchOptions, FetchResult, fetch_urls
 from ..models import Capture, Document, InputKind, InputProblem, Metadata, Validators
 from .warc import ArchivedPage, read_warc
 
-__all__ = ["DEFAULT_MAX_BYTES", "IngestOptions", "ValidatorLookup", "read_inputs", "decode_bytes", "reader_for"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "IngestOptions",
+    "ValidatorLookup",
+    "decode_bytes",
+    "input_units",
+    "read_inputs",
+    "reader_for",
+]
 
 ReaderKind = Literal["text", "html", "jsonl", "warc"]
 #: url -> what the database knows of its last version, for a conditional request
@@ -109,6 +117,23 @@ def read_inputs(
         yield from _read_path(given, options)
     if urls:
         yield from _read_urls(urls, options, client, validators)
+
+
+def input_units(paths: Iterable[str]) -> list[str]:
+    """The inputs one by one, as ``read_inputs`` reads them and in its order: a directory becomes the
+    files it would read, a URL or another URI (``hdfs://``, ``s3a://``) stays as it is.
+
+    Reading each unit with ``read_inputs([unit])`` gives the documents that
+    reading all of them at once gives: a batch engine hands one unit to each task.
+    """
+    units: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if "://" not in given and path.is_dir():
+            units.extend(str(file) for file in _walk(path) if reader_for(file) is not None)
+        else:
+            units.append(given)
+    return units
 
 
 def _read_path(given: str, options: IngestOptions) -> Iterator[Document | InputProblem]:
