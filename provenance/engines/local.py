@@ -13,7 +13,7 @@ as soon as the batch holding it is committed:
     8. copies       find_copies()            Fingerprint, database -> Copy links and stories
     9. cross-check  compare_copies()         Facts of each copy, in aligned sentences
    10. (per batch)  one transaction
-   11. scores       score_sources()          every source, after the run
+   11. scores       score_sources()          the sources the run touched, after the run
 
 Stages 3 to 6 need only the document and run before the write transaction;
 7 to 9 read or write the database. A failure in one input becomes an
@@ -134,7 +134,7 @@ def audit(
                 yield from _run_batch(batch, run)
                 batch = []
         yield from _run_batch(batch, run)
-        # 11. source scores, from everything the database now holds
+        # 11. source scores of the sources this run touched, from their counters
         with store.transaction():
             _score_sources(run)
         status = "finished"
@@ -153,6 +153,8 @@ class _Run:
     ruleset: RuleSet
     jobs: int = 1
     pool: ProcessPoolExecutor | None = None
+    #: Articles whose sources' statistics this run changed: the new ones and those they were linked to.
+    touched: set[int] = field(default_factory=set)
     counts: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(("articles_seen", "articles_new", "articles_known", "errors", "warnings"), 0)
     )
@@ -298,6 +300,8 @@ def _write(entry: _Extracted, run: _Run) -> int:
     copies = find_copies(article_id, article, entry.fingerprint, store)
     store.add_copies(run.run_id, article_id, copies, now())
     store.add_bands(article_id, band_keys(entry.fingerprint))
+    run.touched.add(article_id)
+    run.touched.update(c.source_id if c.article_id == article_id else c.article_id for c in copies)
     # 9. cross-check the facts of every copy, in their aligned sentences
     for copy in copies:
         if copy.relation in ("duplicate", "related"):
@@ -306,13 +310,17 @@ def _write(entry: _Extracted, run: _Run) -> int:
         other = store.load_article(other_id)
         is_update = bool({article.url, article.canonical_url} & {other.url, other.canonical_url} - {None})
         found = compare_copies(article, entry.facts, other, store.facts_of(other_id),
-                               aligned_pairs(copy, article_id), is_update=is_update)
+                               aligned_pairs(copy, article_id, article.text, other.text),
+                               is_update=is_update)
         store.add_disagreements(run.run_id, article_id, other_id, found, now())
     return article_id
 
 
 def _score_sources(run: _Run) -> None:
-    stats = [SourceStats(**row) for row in run.store.source_stats()]
+    """Score the sources this run touched (those of its new articles and of the articles they are linked to)."""
+    if not run.touched:
+        return
+    stats = [SourceStats(**row) for row in run.store.source_stats(run.store.sources_of(run.touched))]
     scores = score_sources(stats, run.ruleset.registry)
     run.store.save_scores(
         [
