@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -44,7 +45,7 @@ from ..rules.engine import RuleContext, RuleSet, apply_rules, load_rules
 from ..corpus.scoring import SourceStats, score_sources
 from ..store.sqlite import AuditStore
 
-__all__ = ["DEFAULT_BATCH_SIZE", "AuditOptions", "ArticleResult", "ProblemResult", "RunResult", "audit"]
+__all__ = ["DEFAULT_BATCH_SIZE", "AuditOptions", "default_jobs", "ArticleResult", "ProblemResult", "RunResult", "audit"]
 
 Clock = Callable[[], dt.datetime]
 
@@ -55,6 +56,17 @@ def utc_now() -> dt.datetime:
 
 DEFAULT_BATCH_SIZE = 200
 MIN_BATCH_FOR_WORKERS = 64
+
+
+def default_jobs() -> int:
+    """Processes for extraction by default: one per core beyond the one that writes, and none on two cores.
+
+    The writer (copies, the database) runs in the main process while the
+    workers extract; with two cores or fewer, workers only add start-up
+    (each imports the stages) and pickling, and lose to one process.
+    """
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 2 else min(cores - 1, 8)
 
 
 @dataclass(frozen=True, slots=True)
