@@ -44,7 +44,7 @@ from ..errors import RuleFileError
 from .examples import Example, ExampleResult, read_examples, run_example, run_examples
 from ..models import ZONE_KINDS, Article, Fact, Finding, Severity, Zone
 from .registry import Registry, load_registry
-from .prefilter import may_match, required_literals
+from .prefilter import Clauses, may_match, required_literals
 from .rulefiles import FieldReader, read_yaml
 
 __all__ = [
@@ -102,7 +102,7 @@ class Rule:
     patterns_not: tuple[re.Pattern[str], ...] = ()
     screen: re.Pattern[str] | None = None
     #: Strings one of which every match contains (see rules.prefilter); None: no such test.
-    prefilter: frozenset[str] | None = None
+    prefilter: tuple[Clauses, ...] | None = None
     min_count: int = 1
     check: str | None = None
     params: dict[str, object] = field(default_factory=dict)

@@ -3,9 +3,10 @@
 Most pages match no rule, yet each rule's patterns (case-insensitive, with
 ``\\b`` and ``^`` in front) make Python's regex engine try every position of the
 page. ``required_literals`` reads a rule's patterns with the regex parser and
-finds words that every match must contain (one of them at least), as RE2's and
-Hyperscan's prefilters do; ``may_match`` looks for them with ``str.__contains__``
-in the lower-cased page, and the patterns run only when one is there.
+finds the words that every match must contain (one of each alternation at
+least), as RE2's and Hyperscan's prefilters do; ``may_match`` looks for them
+with ``str.__contains__`` in the lower-cased page, and the patterns run only
+when all of some pattern's are there.
 
 The test is conservative: a pattern whose matches need no ASCII literal of
 three characters or more (or a caseless character such as U+FFFD or a CJK
@@ -21,7 +22,7 @@ from typing import Any
 
 from re import _constants as _c, _parser as _p  # type: ignore[attr-defined]  # the regex parser (3.11+)
 
-__all__ = ["may_match", "required_literals"]
+__all__ = ["Clauses", "may_match", "required_literals"]
 
 #: Literals shorter than this are too common to be worth a test.
 MIN_LITERAL = 3
@@ -29,52 +30,56 @@ MIN_LITERAL = 3
 _FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u212a": "k"})
 
 
-def required_literals(patterns: Sequence[re.Pattern[str]]) -> frozenset[str] | None:
-    """Lower-case strings one of which is in every text any of ``patterns`` matches, or None."""
-    found: set[str] = set()
+#: A pattern's test: every set must have one of its strings in the page (a conjunction of disjunctions).
+Clauses = tuple[frozenset[str], ...]
+
+
+def required_literals(patterns: Sequence[re.Pattern[str]]) -> tuple[Clauses, ...] | None:
+    """For each pattern, sets of lower-case strings such that every text it matches holds one string of each
+    set; None when some pattern needs no usable literal (then the rule always runs)."""
+    found: list[Clauses] = []
     for pattern in patterns:
         try:
             parsed = _p.parse(pattern.pattern, pattern.flags)
         except re.error:
             return None
-        literals = _sequence(list(parsed))
-        if literals is None:
+        clauses = _clauses(list(parsed))
+        if not clauses:
             return None
-        found |= literals
-    return frozenset(found) if found else None
+        found.append(tuple(frozenset(c) for c in clauses))
+    return tuple(found) if found else None
 
 
-def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """The best literal set among the parts of a sequence, each of which every match passes through."""
-    options: list[set[str]] = []
+def _clauses(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    """The literal sets that every match of a sequence passes through, one string of each at least."""
+    clauses: list[set[str]] = []
     run = ""
     for op, av in items:
         if op is _c.LITERAL:
             run += chr(av)
             continue
         if run:
-            options.append({run})
+            clauses.append({run})
             run = ""
         if op is _c.SUBPATTERN:
-            sub = _sequence(list(av[-1]))
+            clauses += _clauses(list(av[-1]))
+        elif op in _REPEATS and av[0] >= 1:
+            clauses += _clauses(list(av[2]))
         elif op is _c.BRANCH:
-            branches = [_sequence(list(branch)) for branch in av[1]]
-            sub = set().union(*branches) if all(b is not None for b in branches) else None  # type: ignore[arg-type]
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
-            sub = _sequence(list(av[2]))
-        elif op is _c.ATOMIC_GROUP if hasattr(_c, "ATOMIC_GROUP") else False:
-            sub = _sequence(list(av))
-        else:
-            sub = None
-        if sub is not None:
-            options.append(sub)
+            branches = [_best(_clauses(list(branch))) for branch in av[1]]
+            if all(b is not None for b in branches):
+                clauses.append(set().union(*branches))  # type: ignore[arg-type]
     if run:
-        options.append({run})
-    usable = [_usable(option) for option in options]
-    candidates = [option for option in usable if option is not None]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda option: (min(len(s) for s in option), -len(option)))
+        clauses.append({run})
+    return [usable for usable in map(_usable, clauses) if usable is not None]
+
+
+def _best(clauses: list[set[str]]) -> set[str] | None:
+    """The most selective clause: the longest shortest string, then the fewest strings."""
+    return max(clauses, key=lambda c: (min(len(s) for s in c), -len(c))) if clauses else None
+
+
+_REPEATS = tuple(op for op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) if op is not None)
 
 
 def _usable(option: Iterable[str]) -> set[str] | None:
@@ -93,9 +98,9 @@ def _folded(page: str) -> str:
     return page.lower().translate(_FOLD)
 
 
-def may_match(literals: frozenset[str] | None, page: str) -> bool:
-    """False when no literal is in the page, so that no pattern behind them can match."""
+def may_match(literals: tuple[Clauses, ...] | None, page: str) -> bool:
+    """False when no pattern has one string of each of its sets in the page, so that none can match."""
     if literals is None:
         return True
     folded = _folded(page)
-    return any(literal in folded for literal in literals)
+    return any(all(any(word in folded for word in clause) for clause in clauses) for clauses in literals)
