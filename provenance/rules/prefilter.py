@@ -26,8 +26,9 @@ __all__ = ["Clauses", "may_match", "required_literals"]
 
 #: Literals shorter than this are too common to be worth a test.
 MIN_LITERAL = 3
-#: Characters that Python's case-insensitive matching folds onto an ASCII letter but str.lower() keeps.
-_FOLD = str.maketrans({"\u017f": "s", "\u0131": "i", "\u212a": "k"})
+#: Characters that Python's case-insensitive matching folds onto an ASCII letter but str.lower() keeps
+#: (the Kelvin sign lower-cases to k already).
+_FOLD = (("\u017f", "s"), ("\u0131", "i"))
 
 
 #: A pattern's test: every set must have one of its strings in the page (a conjunction of disjunctions).
@@ -95,7 +96,11 @@ def _usable(option: Iterable[str]) -> set[str] | None:
 
 @lru_cache(maxsize=8)
 def _folded(page: str) -> str:
-    return page.lower().translate(_FOLD)
+    folded = page.lower()
+    for char, ascii_letter in _FOLD:
+        if char in folded:  # rare: a test is cheaper than str.translate over the whole page
+            folded = folded.replace(char, ascii_letter)
+    return folded
 
 
 def may_match(literals: tuple[Clauses, ...] | None, page: str) -> bool:
