@@ -42,19 +42,21 @@ CREATE TABLE 'articles_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 
 CREATE TABLE 'articles_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 
-CREATE TABLE copies (
+CREATE TABLE "copies" (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles(id),
     source_id INTEGER REFERENCES articles(id),
     relation TEXT NOT NULL,             -- duplicate | reprint | excerpt | rewrite | related
     direction TEXT NOT NULL,            -- derived: article derives from source | unknown: no copy shown to be first
+    is_primary INTEGER NOT NULL DEFAULT 0,  -- the source chosen among the article's earlier copies
     similarity REAL NOT NULL,
     containment REAL,                   -- share of this article found in the source
     source_containment REAL,            -- share of the source found in this article
-    reason TEXT,                        -- why the source was chosen
-    evidence TEXT NOT NULL DEFAULT '{}',-- JSON: aligned passages
     run_id INTEGER NOT NULL REFERENCES runs(id),
-    created_utc TEXT NOT NULL, is_primary INTEGER NOT NULL DEFAULT 0, primary_reason TEXT,
+    created_utc TEXT NOT NULL,
+    primary_reason TEXT,                -- why this source won among the article's earlier copies
+    reason TEXT,                        -- why the source was chosen
+    evidence TEXT NOT NULL DEFAULT '{}',-- JSON: measures, and aligned pairs as {score, span, other_span} offsets
     UNIQUE (article_id, source_id)
 );
 
@@ -223,6 +225,17 @@ CREATE TABLE runs (
     warnings INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE TABLE source_counts (
+    source_id INTEGER PRIMARY KEY REFERENCES sources(id),
+    articles INTEGER NOT NULL DEFAULT 0,
+    flagged_error INTEGER NOT NULL DEFAULT 0,
+    flagged_warning INTEGER NOT NULL DEFAULT 0,
+    flagged_info INTEGER NOT NULL DEFAULT 0,
+    disagreements INTEGER NOT NULL DEFAULT 0,
+    originated INTEGER NOT NULL DEFAULT 0,
+    copied INTEGER NOT NULL DEFAULT 0
+);
+
 CREATE TABLE sources (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,           -- domain, or 'name:<lower-case name>'
@@ -300,6 +313,8 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
 
 CREATE INDEX report_items_report ON report_items (report_id);
 
+CREATE INDEX stories_origin ON stories (origin_id);
+
 CREATE INDEX zones_article ON zones (article_id);
 
 CREATE INDEX zones_kind ON zones (kind);
@@ -365,12 +380,16 @@ SELECT a.story_id, a.published, a.id AS article_id, coalesce(a.site_name, a.doma
            AS role,
        c.relation, c.source_id AS derives_from_id, s.title AS derives_from_title,
        coalesce(s.site_name, s.domain) AS derives_from_outlet, c.similarity, c.reason, c.primary_reason,
-       (SELECT group_concat(u.relation || ' with #' || CASE WHEN u.article_id = a.id THEN u.source_id
-                                                             ELSE u.article_id END, ', ')
-        FROM copies u WHERE u.direction = 'unknown' AND u.relation != 'related'
-          AND a.id IN (u.article_id, u.source_id)) AS unordered_with,
+       (SELECT group_concat(relation || ' with #' || other, ', ') FROM (
+            SELECT u.relation, u.source_id AS other FROM copies u
+            WHERE u.article_id = a.id AND u.direction = 'unknown' AND u.relation != 'related'
+            UNION ALL
+            SELECT u.relation, u.article_id FROM copies u
+            WHERE u.source_id = a.id AND u.direction = 'unknown' AND u.relation != 'related')) AS unordered_with,
        (SELECT count(*) FROM flags f WHERE f.article_id = a.id) AS flags,
-       (SELECT count(*) FROM disagreements d WHERE a.id IN (d.article_id, d.other_article_id)) AS disagreements,
+       (SELECT count(*) FROM disagreements d WHERE d.article_id = a.id)
+           + (SELECT count(*) FROM disagreements d WHERE d.other_article_id = a.id AND d.article_id != a.id)
+           AS disagreements,
        a.url
 FROM articles a JOIN stories st ON st.id = a.story_id
 LEFT JOIN copies c ON c.article_id = a.id AND c.is_primary = 1
@@ -455,4 +474,56 @@ END;
 
 CREATE TRIGGER report_items_story_delete AFTER DELETE ON stories BEGIN
     DELETE FROM report_items WHERE kind = 'story' AND item_id = old.id;
+END;
+
+CREATE TRIGGER source_counts_article AFTER INSERT ON articles WHEN new.source_id IS NOT NULL BEGIN
+    INSERT INTO source_counts (source_id, articles) VALUES (new.source_id, 1)
+    ON CONFLICT (source_id) DO UPDATE SET articles = articles + 1;
+END;
+
+CREATE TRIGGER source_counts_disagreement AFTER INSERT ON disagreements WHEN new.status = 'disagreement' BEGIN
+    UPDATE source_counts SET disagreements = disagreements + 1
+    WHERE source_id = (SELECT source_id FROM articles WHERE id = new.article_id);
+    UPDATE source_counts SET disagreements = disagreements + 1
+    WHERE new.other_article_id IS NOT NULL
+      AND source_id = (SELECT source_id FROM articles WHERE id = new.other_article_id);
+END;
+
+CREATE TRIGGER source_counts_flag AFTER INSERT ON flags BEGIN
+    UPDATE source_counts SET
+        flagged_error = flagged_error + (new.severity = 'error')
+            - coalesce((SELECT min(CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END)
+                        FROM flags f WHERE f.article_id = new.article_id AND f.id != new.id) = 0, 0),
+        flagged_warning = flagged_warning + (new.severity = 'warning')
+            - coalesce((SELECT min(CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END)
+                        FROM flags f WHERE f.article_id = new.article_id AND f.id != new.id) = 1, 0),
+        flagged_info = flagged_info + (new.severity NOT IN ('error', 'warning'))
+            - coalesce((SELECT min(CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END)
+                        FROM flags f WHERE f.article_id = new.article_id AND f.id != new.id) = 2, 0)
+    WHERE source_id = (SELECT source_id FROM articles WHERE id = new.article_id)
+      AND coalesce((SELECT min(CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END)
+                    FROM flags f WHERE f.article_id = new.article_id AND f.id != new.id), 3)
+          > CASE new.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END;
+END;
+
+CREATE TRIGGER source_counts_primary AFTER UPDATE OF is_primary ON copies
+WHEN old.is_primary != new.is_primary BEGIN
+    UPDATE source_counts SET originated = originated + new.is_primary - old.is_primary
+    WHERE source_id = (SELECT source_id FROM articles WHERE id = new.source_id);
+    UPDATE source_counts SET copied = copied + new.is_primary - old.is_primary
+    WHERE source_id = (SELECT source_id FROM articles WHERE id = new.article_id);
+END;
+
+CREATE TRIGGER source_counts_primary_delete AFTER DELETE ON copies WHEN old.is_primary = 1 BEGIN
+    UPDATE source_counts SET originated = originated - 1
+    WHERE source_id = (SELECT source_id FROM articles WHERE id = old.source_id);
+    UPDATE source_counts SET copied = copied - 1
+    WHERE source_id = (SELECT source_id FROM articles WHERE id = old.article_id);
+END;
+
+CREATE TRIGGER source_counts_primary_insert AFTER INSERT ON copies WHEN new.is_primary = 1 BEGIN
+    UPDATE source_counts SET originated = originated + 1
+    WHERE source_id = (SELECT source_id FROM articles WHERE id = new.source_id);
+    UPDATE source_counts SET copied = copied + 1
+    WHERE source_id = (SELECT source_id FROM articles WHERE id = new.article_id);
 END;

@@ -74,3 +74,17 @@ def test_signature_equals_datasketch_affine32_over_the_same_shingle_hashes() -> 
     sketch.update_batch(hashes.tolist())
     article = extract_article(document(" ".join(words), kind="record"))
     assert signature_values(fingerprint_article(article).minhash).tolist() == sketch.hashvalues.tolist()
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_permutations_are_datasketch_affine32_without_importing_it(seed: int) -> None:
+    import dataclasses
+
+    from datasketch import MinHash
+
+    from provenance.article.fingerprint import _permutations
+
+    recipe = dataclasses.replace(RECIPE, seed=seed)
+    a, b = _permutations(recipe)
+    expected_a, expected_b = MinHash(num_perm=recipe.num_perm, seed=seed, scheme="affine32").permutations
+    assert a.tolist() == expected_a.tolist() and b.tolist() == expected_b.tolist()

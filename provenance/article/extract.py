@@ -130,9 +130,15 @@ def _from_html(doc: Document) -> Article:
         site_name=meta.site_name or layout.site_name,
         credits=layout.credits,
         encoding=doc.encoding,
-        extractor=f"trafilatura-{version('trafilatura')}",
+        extractor=_trafilatura_name(),
         notes=doc.notes + layout.notes,
     )
+
+
+@lru_cache(maxsize=1)
+def _trafilatura_name() -> str:
+    """The extractor as stored with each article: read once, not per page (a metadata lookup walks sys.path)."""
+    return f"trafilatura-{version('trafilatura')}"
 
 
 def render_html_text(tree: object) -> str:

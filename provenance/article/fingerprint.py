@@ -153,10 +153,15 @@ def _minhash(hashes: np.ndarray, recipe: MinHashRecipe, num_perm: int | None = N
 
 @lru_cache(maxsize=4)
 def _permutations(recipe: MinHashRecipe) -> tuple[np.ndarray, np.ndarray]:
-    from datasketch import MinHash
-
-    a, b = MinHash(num_perm=recipe.num_perm, seed=recipe.seed, scheme=recipe.scheme).permutations
-    return np.asarray(a, dtype=np.uint32), np.asarray(b, dtype=np.uint32)
+    """datasketch's ``affine32`` permutations ``h -> a * h + b mod 2**32`` (odd ``a``), drawn as datasketch
+    draws them, from numpy's ``RandomState(seed)``: importing datasketch would pull in scipy at start-up.
+    A test pins them to datasketch's own."""
+    if recipe.scheme != "affine32":
+        raise ValueError(f"unsupported MinHash scheme: {recipe.scheme}")
+    gen = np.random.RandomState(recipe.seed)
+    a = gen.randint(0, 1 << 31, recipe.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, recipe.num_perm, dtype=np.uint32)
+    return a, b
 
 
 def signature_values(signature: bytes) -> np.ndarray:

@@ -21,7 +21,7 @@ from ..errors import ProvenanceError
 from ..ingest.fetch import DEFAULT_TIMEOUT, FetchOptions
 from ..ingest.readers import DEFAULT_MAX_BYTES, IngestOptions
 from ..models import InputProblem
-from ..engines.local import DEFAULT_BATCH_SIZE, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, utc_now
+from ..engines.local import DEFAULT_BATCH_SIZE, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, default_jobs, utc_now
 from ..rules.engine import RuleSet, load_rules, rules_in
 from ..rules.examples import run_examples
 from ..corpus.scoring import SourceScore, describe_score
@@ -117,7 +117,7 @@ def audit_command(
         min=0.1)] = DEFAULT_TIMEOUT,
     rules: RulesOption = None,
     jobs: Annotated[int, typer.Option(help="Processes for extraction, facts and rules on large inputs.", min=1)] = (
-        min(os.cpu_count() or 1, 8)),
+        default_jobs()),
 ) -> None:
     """Audit articles (files, URLs, WARC archives, feed items) and write them to the audit database."""
     db_path = _db_path(db)

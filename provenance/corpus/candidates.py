@@ -72,15 +72,30 @@ def rank_candidates(
 
     ``candidates`` are (id, minhash, anchor minhash) of the articles that share
     the most band keys with this one; at most MAX_CANDIDATES are kept, ranked by
-    the larger of the two estimates, ties by the higher id.
+    the larger of the two estimates, ties by the higher id. Both estimates are
+    computed for all candidates at once, as two matrix comparisons.
     """
-    ranked = []
-    for other_id, minhash, anchor in candidates:
-        if other_id in skip:
-            continue
-        shingled = estimate(fingerprint.minhash, minhash)
-        anchors = estimate(fingerprint.anchor_minhash, anchor)
-        if shingled >= MIN_ESTIMATED_JACCARD or anchors >= MIN_ESTIMATED_ANCHORS:
-            ranked.append((max(shingled, anchors), other_id, anchors))
-    ranked.sort(reverse=True)
-    return [(other_id, anchors) for _, other_id, anchors in ranked[:MAX_CANDIDATES]]
+    kept = [c for c in candidates if c[0] not in skip]
+    if not kept:
+        return []
+    ids = np.array([c[0] for c in kept], dtype=np.int64)
+    shingled = _estimates(fingerprint.minhash, [c[1] for c in kept])
+    anchors = _estimates(fingerprint.anchor_minhash, [c[2] for c in kept])
+    passing = (shingled >= MIN_ESTIMATED_JACCARD) | (anchors >= MIN_ESTIMATED_ANCHORS)
+    best = np.maximum(shingled, anchors)
+    # Best first, ties by the higher id: sort on (-best, -id).
+    order = [i for i in np.lexsort((-ids, -best)).tolist() if passing[i]][:MAX_CANDIDATES]
+    return [(int(ids[i]), float(anchors[i])) for i in order]
+
+
+def _estimates(signature: bytes | None, others: list[bytes]) -> np.ndarray:
+    """The share of equal values between a signature and each of others (0 where the lengths differ)."""
+    result = np.zeros(len(others), dtype=np.float64)
+    if not signature:
+        return result
+    same = [i for i, other in enumerate(others) if len(other) == len(signature)]
+    if not same:
+        return result
+    matrix = np.frombuffer(b"".join(others[i] for i in same), dtype="<u4").reshape(len(same), -1)
+    result[same] = (matrix == signature_values(signature)[None, :]).mean(axis=1)
+    return result

@@ -67,14 +67,17 @@ def confirm_pair(article_id: int, article: Article, known: KnownArticle, anchor_
     return None if relation is None else link(article_id, article, known, relation, measures)
 
 
-def aligned_pairs(copy: Copy, article_id: int) -> list[AlignedPair]:
-    """The aligned sentences of a link, from the side of ``article_id``."""
+def aligned_pairs(copy: Copy, article_id: int, text: str, other_text: str) -> list[AlignedPair]:
+    """The aligned sentences of a link, from the side of ``article_id``.
+
+    The evidence holds offsets only; ``text`` is the body of ``article_id`` and
+    ``other_text`` the body of the other article of the link.
+    """
     aligned = copy.evidence.get("aligned", [])
     assert isinstance(aligned, list)
     mine = copy.article_id == article_id
     pairs = []
     for p in aligned:
         (a, b), (c, d) = (p["span"], p["other_span"]) if mine else (p["other_span"], p["span"])
-        sentence, other = (p["sentence"], p["other_sentence"]) if mine else (p["other_sentence"], p["sentence"])
-        pairs.append(AlignedPair(sentence, other, float(p["score"]), a, b, c, d))
+        pairs.append(AlignedPair(text[a:b], other_text[c:d], float(p["score"]), a, b, c, d))
     return pairs

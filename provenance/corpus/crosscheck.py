@@ -510,4 +510,4 @@ def check_copy(
     Two versions of one URL (the same url or canonical url) are an update, not a disagreement.
     """
     is_update = bool({article.url, article.canonical_url} & {other.url, other.canonical_url} - {None})
-    return compare_copies(article, facts, other, other_facts, aligned_pairs(copy, article_id), is_update=is_update)
+    return compare_copies(article, facts, other, other_facts, aligned_pairs(copy, article_id, article.text, other.text), is_update=is_update)

@@ -23,14 +23,15 @@ def duplicate_link(article_id: int, article: Article, known: KnownArticle) -> Co
 
 
 def link(article_id: int, article: Article, known: KnownArticle, relation: str, m: Measures) -> Copy:
+    """The link, with its evidence: the measures and each aligned sentence pair as offsets into the two texts
+    (``span`` into the text of ``Copy.article_id``, ``other_span`` into the source's), not the sentences."""
     evidence: dict[str, object] = {
         "jaccard": m.jaccard,
         "anchor_jaccard": m.anchor_jaccard,
         "coverage": m.coverage,
         "other_coverage": m.other_coverage,
         "aligned": [
-            {"score": p.score, "span": [p.start, p.end], "other_span": [p.other_start, p.other_end],
-             "sentence": p.sentence, "other_sentence": p.other_sentence}
+            {"score": p.score, "span": [p.start, p.end], "other_span": [p.other_start, p.other_end]}
             for p in m.pairs
         ],
     }
@@ -61,8 +62,7 @@ def _flipped(evidence: dict[str, object]) -> dict[str, object]:
 
 
 def _flip(pair: dict[str, object]) -> dict[str, object]:
-    return {"score": pair["score"], "span": pair["other_span"], "other_span": pair["span"],
-            "sentence": pair["other_sentence"], "other_sentence": pair["sentence"]}
+    return {"score": pair["score"], "span": pair["other_span"], "other_span": pair["span"]}
 
 
 def _direction(article: Article, known: KnownArticle, relation: str, m: Measures) -> tuple[bool | None, str]:

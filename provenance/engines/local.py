@@ -13,7 +13,7 @@ as soon as the batch holding it is committed:
     8. copies       find_copies()            Fingerprint, database -> Copy links and stories
     9. cross-check  compare_copies()         Facts of each copy, in aligned sentences
    10. (per batch)  one transaction
-   11. scores       score_sources()          every source, after the run
+   11. scores       score_sources()          the sources the run touched, after the run
 
 Stages 3 to 6 need only the document and run before the write transaction;
 7 to 9 read or write the database. A failure in one input becomes an
@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -54,6 +55,7 @@ __all__ = [
     "RunResult",
     "audit",
     "audit_prepared",
+    "default_jobs",
     "prepare_document",
 ]
 
@@ -66,6 +68,17 @@ def utc_now() -> dt.datetime:
 
 DEFAULT_BATCH_SIZE = 200
 MIN_BATCH_FOR_WORKERS = 64
+
+
+def default_jobs() -> int:
+    """Processes for extraction by default: one per core beyond the one that writes, and none on two cores.
+
+    The writer (copies, the database) runs in the main process while the
+    workers extract; with two cores or fewer, workers only add start-up
+    (each imports the stages) and pickling, and lose to one process.
+    """
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 2 else min(cores - 1, 8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +205,7 @@ def _audit_items(
                 yield from _run_batch(batch, run)
                 batch = []
         yield from _run_batch(batch, run)
-        # 11. source scores, from everything the database now holds
+        # 11. source scores of the sources this run touched, from their counters
         with store.transaction():
             _score_sources(run)
         status = "finished"
@@ -212,6 +225,8 @@ class _Run:
     jobs: int = 1
     pool: ProcessPoolExecutor | None = None
     matched: Mapping[int, Matched] | None = None
+    #: Articles whose sources' statistics this run changed: the new ones and those they were linked to.
+    touched: set[int] = field(default_factory=set)
     counts: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(("articles_seen", "articles_new", "articles_known", "errors", "warnings"), 0)
     )
@@ -364,6 +379,8 @@ def _write(entry: _Extracted, run: _Run) -> int:
     copies = list(matched.copies) if matched else find_copies(article_id, article, entry.fingerprint, store)
     store.add_copies(run.run_id, article_id, copies, now())
     store.add_bands(article_id, band_keys(entry.fingerprint))
+    run.touched.add(article_id)
+    run.touched.update(c.source_id if c.article_id == article_id else c.article_id for c in copies)
     # 9. cross-check the facts of every copy, in their aligned sentences
     if matched:
         for other_id, checked in matched.checks:
@@ -387,7 +404,10 @@ def _matched_for(article_id: int, article: Article, run: _Run) -> Matched | None
 
 
 def _score_sources(run: _Run) -> None:
-    stats = [SourceStats(**row) for row in run.store.source_stats()]
+    """Score the sources this run touched (those of its new articles and of the articles they are linked to)."""
+    if not run.touched:
+        return
+    stats = [SourceStats(**row) for row in run.store.source_stats(run.store.sources_of(run.touched))]
     scores = score_sources(stats, run.ruleset.registry)
     run.store.save_scores(
         [

@@ -226,10 +226,15 @@ def _copy_evidence(value: str) -> markupsafe.Markup | None:
     evidence = _json(value)
     if not isinstance(evidence, dict) or not isinstance(evidence.get("aligned"), list) or not evidence["aligned"]:
         return None
-    pairs = [p for p in evidence["aligned"] if isinstance(p, dict) and isinstance(p.get("sentence"), str)]
+    pairs = [p for p in evidence["aligned"] if isinstance(p, dict)]
     if not pairs:
         return None
     best = max(pairs, key=lambda p: float(p.get("score") or 0))
+    if not isinstance(best.get("sentence"), str):
+        # Compact evidence (offsets into the two texts): the sentences are on the articles' pages.
+        return markupsafe.Markup("{} aligned passage{}; best scores {:.0f} at characters {}").format(
+            len(pairs), "" if len(pairs) == 1 else "s", float(best.get("score") or 0), best.get("span")
+        )
     return markupsafe.Markup('{} aligned passage{}; best: <q>{}</q>').format(
         len(pairs), "" if len(pairs) == 1 else "s", _clip(best["sentence"], 200)
     )

@@ -44,6 +44,7 @@ from ..errors import RuleFileError
 from .examples import Example, ExampleResult, read_examples, run_example, run_examples
 from ..models import ZONE_KINDS, Article, Fact, Finding, Severity, Zone
 from .registry import Registry, load_registry
+from .prefilter import Clauses, may_match, required_literals
 from .rulefiles import FieldReader, read_yaml
 
 __all__ = [
@@ -100,6 +101,8 @@ class Rule:
     patterns: tuple[re.Pattern[str], ...] = ()
     patterns_not: tuple[re.Pattern[str], ...] = ()
     screen: re.Pattern[str] | None = None
+    #: Strings one of which every match contains (see rules.prefilter); None: no such test.
+    prefilter: tuple[Clauses, ...] | None = None
     min_count: int = 1
     check: str | None = None
     params: dict[str, object] = field(default_factory=dict)
@@ -225,6 +228,7 @@ def _read_rule(path: Path, source: str) -> Rule:
         patterns=patterns,
         patterns_not=_patterns(reader, "patterns-not"),
         screen=screen,
+        prefilter=required_literals(patterns) if patterns else None,
         min_count=reader.integer("min-count", 1),
         check=check,
         params=reader.params(check, CHECKS[check].params, CHECKS[check].choices) if check else {},
@@ -330,6 +334,8 @@ def _candidate_zones(article: Article, rule: Rule) -> list[Zone]:
     One scan of the whole page with all the rule's patterns finds where they
     may match; only the zones those spans overlap are read one by one.
     """
+    if not may_match(rule.prefilter, article.page_text):
+        return []
     zones = select_zones(article, rule.zones)
     if rule.screen is None or not zones:
         return zones

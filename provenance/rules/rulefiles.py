@@ -29,7 +29,8 @@ def read_yaml(path: Path, source: str) -> object:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(f"cannot read: {exc}", source=source) from exc
     try:
-        return yaml.safe_load(text)
+        # libyaml's loader when PyYAML has it: the rules are read at every start-up.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""

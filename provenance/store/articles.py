@@ -162,9 +162,11 @@ class ArticlesStore(StoreBase):
             """SELECT a.id, a.location, a.title, coalesce(a.site_name, a.domain) AS outlet, a.domain,
                       a.published, a.story_id,
                       (SELECT count(*) FROM flags f WHERE f.article_id = a.id) AS flags,
-                      (SELECT count(*) FROM disagreements d
-                         WHERE d.article_id = a.id OR d.other_article_id = a.id) AS disagreements,
-                      (SELECT count(*) FROM copies c WHERE a.id IN (c.article_id, c.source_id)) AS copies
+                      (SELECT count(*) FROM disagreements d WHERE d.article_id = a.id)
+                        + (SELECT count(*) FROM disagreements d WHERE d.other_article_id = a.id AND d.article_id != a.id)
+                        AS disagreements,
+                      (SELECT count(*) FROM copies c WHERE c.article_id = a.id)
+                        + (SELECT count(*) FROM copies c WHERE c.source_id = a.id) AS copies
                FROM articles a WHERE a.id = ?""",
             [article_id],
         ).fetchone()
@@ -182,9 +184,9 @@ class ArticlesStore(StoreBase):
         return int(row[0]) if row else None
 
     def article_row(self, article_id: int) -> dict[str, Any]:
-        row = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id]).fetchone()
-        names = [d[0] for d in self.db.execute("SELECT * FROM articles LIMIT 0").description]
-        return dict(zip(names, row, strict=True))
+        cursor = self.db.execute("SELECT * FROM articles WHERE id = ?", [article_id])
+        row = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
     def load_article(self, article_id: int) -> Article:
         """An article as the stages see it, rebuilt from its rows."""

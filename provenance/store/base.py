@@ -8,6 +8,13 @@ the migration's transaction.
 Writes are batched: the pipeline opens one transaction per batch of articles
 and one savepoint per article, so that a failing article rolls back alone and
 an interrupted run loses at most the batch in flight.
+
+Several processes may write one database at once (two audits, a watch and
+a report): the connection waits up to 30 s for a lock (the busy timeout is
+set when it connects, before anything else), and every write transaction
+begins with ``BEGIN IMMEDIATE``, so that a reader never has to upgrade its
+lock to write in the middle of a transaction, which SQLite refuses at once
+(``database is locked``) whatever the timeout.
 """
 
 from __future__ import annotations
@@ -24,7 +31,10 @@ import sqlite_utils
 
 from ..errors import StoreError
 
-__all__ = ["StoreBase", "migrations_dir", "schema_sql", "utc_text"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "StoreBase", "migrations_dir", "schema_sql", "utc_text"]
+
+#: How long a connection waits for another process's lock before ``database is locked``.
+BUSY_TIMEOUT_SECONDS = 30.0
 
 
 def migrations_dir() -> Path:
@@ -96,9 +106,9 @@ class StoreBase:
                 conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
                 return cls(sqlite_utils.Database(conn), str(path))
             target.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite_utils.Database(target)
+            db = sqlite_utils.Database(sqlite3.connect(target, timeout=BUSY_TIMEOUT_SECONDS))
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA busy_timeout = 30000")
             db.execute("PRAGMA foreign_keys = ON")
             store = cls(db, str(path))
             store.migrate()
@@ -116,16 +126,33 @@ class StoreBase:
         return store
 
     def migrate(self) -> None:
-        _migrations().apply(self.db)
+        """Apply the pending migrations, holding the write lock, so that two processes never apply one twice."""
+        migrations = _migrations()
+        if self.db["_sqlite_migrations"].exists() and not migrations.pending(self.db):
+            return
+        with self.transaction():
+            migrations.apply(self.db)
 
     def close(self) -> None:
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """A transaction, or a savepoint when one is already open."""
-        with self.db.atomic():
+        """A write transaction (``BEGIN IMMEDIATE``), or a savepoint when one is already open."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
 
 
 def utc_text(now: dt.datetime) -> str:

@@ -28,9 +28,14 @@ class CopiesStore(StoreBase):
         stamp = utc_text(now)
         for copy in copies:
             self.db.execute(
-                """INSERT OR REPLACE INTO copies (article_id, source_id, relation, direction, similarity,
+                """INSERT INTO copies (article_id, source_id, relation, direction, similarity,
                     containment, source_containment, reason, evidence, run_id, created_utc)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (article_id, source_id) DO UPDATE SET relation = excluded.relation,
+                       direction = excluded.direction, similarity = excluded.similarity,
+                       containment = excluded.containment, source_containment = excluded.source_containment,
+                       reason = excluded.reason, evidence = excluded.evidence, run_id = excluded.run_id,
+                       created_utc = excluded.created_utc""",
                 [
                     copy.article_id,
                     copy.source_id,
@@ -40,7 +45,7 @@ class CopiesStore(StoreBase):
                     copy.containment,
                     copy.source_containment,
                     copy.reason,
-                    json.dumps(copy.evidence, ensure_ascii=False),
+                    json.dumps(copy.evidence, ensure_ascii=False, separators=(",", ":")),
                     run_id,
                     stamp,
                 ],
@@ -57,7 +62,9 @@ class CopiesStore(StoreBase):
                WHERE c.article_id = ? AND c.direction = 'derived' AND c.relation != 'related'""",
             [article_id],
         ).fetchall()
-        self.db.execute("UPDATE copies SET is_primary = 0, primary_reason = NULL WHERE article_id = ?", [article_id])
+        self.db.execute(
+            "UPDATE copies SET is_primary = 0, primary_reason = NULL WHERE article_id = ? AND is_primary = 1", [article_id]
+        )
         chosen = choose_primary([PrimaryCandidate(int(r[0]), int(r[1]), float(r[2]), r[3]) for r in rows])
         if chosen is not None:
             self.db.execute("UPDATE copies SET is_primary = 1, primary_reason = ? WHERE id = ?", [chosen[1], chosen[0]])
@@ -133,16 +140,23 @@ class CopiesStore(StoreBase):
         cursor = self.db.execute(
             """SELECT a.id, a.published, coalesce(a.site_name, a.domain) AS outlet, a.title, a.location,
                       c.source_id, c.relation, c.direction, c.similarity, c.reason, c.primary_reason, c.evidence,
-                      (SELECT group_concat(u.relation || ' ' || CASE WHEN u.article_id = a.id THEN u.source_id
-                                                                     ELSE u.article_id END, ', ')
-                       FROM copies u WHERE u.direction = 'unknown' AND u.relation != 'related'
-                         AND a.id IN (u.article_id, u.source_id)) AS unordered
+                      (SELECT group_concat(relation || ' ' || other, ', ') FROM (
+                           SELECT u.relation, u.source_id AS other FROM copies u
+                           WHERE u.article_id = a.id AND u.direction = 'unknown' AND u.relation != 'related'
+                           UNION ALL
+                           SELECT u.relation, u.article_id FROM copies u
+                           WHERE u.source_id = a.id AND u.direction = 'unknown' AND u.relation != 'related'))
+                      AS unordered
                FROM articles a LEFT JOIN copies c ON c.article_id = a.id AND c.is_primary = 1
                WHERE a.story_id = ? ORDER BY a.published IS NULL, a.published, a.id""",
             [story_id],
         )
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        members = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        for member in members:
+            if member["source_id"] is not None:
+                member["evidence"] = self.resolve_evidence(member["evidence"], member["id"], member["source_id"])
+        return members
 
     def links_of(self, article_id: int) -> list[dict[str, Any]]:
         """Every copies row that names this article, either side."""
@@ -150,9 +164,32 @@ class CopiesStore(StoreBase):
             """SELECT c.*, a.title AS article_title, s.title AS source_title,
                       coalesce(a.site_name, a.domain) AS article_outlet, coalesce(s.site_name, s.domain) AS source_outlet,
                       a.published AS article_published, s.published AS source_published
-               FROM copies c JOIN articles a ON a.id = c.article_id JOIN articles s ON s.id = c.source_id
-               WHERE ? IN (c.article_id, c.source_id) ORDER BY c.is_primary DESC, c.similarity DESC""",
-            [article_id],
+               FROM (SELECT * FROM copies WHERE article_id = ? UNION ALL SELECT * FROM copies WHERE source_id = ?) c
+               JOIN articles a ON a.id = c.article_id JOIN articles s ON s.id = c.source_id
+               ORDER BY c.is_primary DESC, c.similarity DESC, c.id""",
+            [article_id, article_id],
         )
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        links = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        for row in links:
+            row["evidence"] = self.resolve_evidence(row["evidence"], row["article_id"], row["source_id"])
+        return links
+
+    def resolve_evidence(self, evidence: str | None, article_id: int, source_id: int) -> str:
+        """A link's stored evidence with each aligned pair's sentences read back from the two texts.
+
+        ``copies.evidence`` keeps offsets only (``span`` into the text of
+        ``article_id``, ``other_span`` into the source's); this adds
+        ``sentence`` and ``other_sentence`` to each pair, as JSON.
+        """
+        data = json.loads(evidence or "{}")
+        aligned = data.get("aligned") if isinstance(data, dict) else None
+        if not isinstance(aligned, list) or not aligned:
+            return evidence or "{}"
+        texts = dict(self.db.execute("SELECT id, text FROM articles WHERE id IN (?, ?)", [article_id, source_id]).fetchall())
+        text, other = texts.get(article_id, ""), texts.get(source_id, "")
+        for pair in aligned:
+            if isinstance(pair, dict) and "sentence" not in pair:
+                (a, b), (c, d) = pair["span"], pair["other_span"]
+                pair["sentence"], pair["other_sentence"] = text[a:b], other[c:d]
+        return json.dumps(data, ensure_ascii=False)

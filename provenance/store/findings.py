@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from .base import StoreBase, utc_text
@@ -66,26 +66,33 @@ class FindingsStore(StoreBase):
             ],
         )
 
-    def source_stats(self) -> list[dict[str, Any]]:
-        """Per source: articles, articles by worst flag, disagreements, stories originated and copies made."""
+    def source_stats(self, source_ids: Collection[int] | None = None) -> list[dict[str, Any]]:
+        """Per source: articles, articles by worst flag, disagreements, stories originated and copies made.
+
+        Read from ``source_counts`` (kept by triggers), for the given sources or all of them: the cost
+        is that of the sources asked for, whatever the size of the database.
+        """
+        where, params = "", []
+        if source_ids is not None:
+            where, params = "WHERE s.id IN (SELECT value FROM json_each(?))", [json.dumps(sorted(source_ids))]
         cursor = self.db.execute(
-            """WITH worst AS (
-                   SELECT article_id, min(CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) AS rank
-                   FROM flags GROUP BY article_id)
-               SELECT s.key, s.domain, s.name, count(a.id) AS articles,
-                      sum(w.rank = 0) AS flagged_error, sum(w.rank = 1) AS flagged_warning, sum(w.rank = 2) AS flagged_info,
-                      (SELECT count(*) FROM disagreements d JOIN articles x ON x.id IN (d.article_id, d.other_article_id)
-                        WHERE x.source_id = s.id AND d.status = 'disagreement') AS disagreements,
-                      (SELECT count(*) FROM copies c JOIN articles x ON x.id = c.source_id
-                        WHERE x.source_id = s.id AND c.is_primary = 1) AS originated,
-                      (SELECT count(*) FROM copies c JOIN articles x ON x.id = c.article_id
-                        WHERE x.source_id = s.id AND c.is_primary = 1) AS copied
-               FROM sources s LEFT JOIN articles a ON a.source_id = s.id LEFT JOIN worst w ON w.article_id = a.id
-               GROUP BY s.id ORDER BY s.key"""
+            f"""SELECT s.key, s.domain, s.name, c.articles, c.flagged_error, c.flagged_warning, c.flagged_info,
+                       c.disagreements, c.originated, c.copied
+                FROM sources s LEFT JOIN source_counts c ON c.source_id = s.id {where} ORDER BY s.key""",
+            params,
         )
         names = [d[0] for d in cursor.description]
         return [{k: (v or 0) if k not in ("key", "domain", "name") else v for k, v in zip(names, row, strict=True)}
                 for row in cursor.fetchall()]
+
+    def sources_of(self, article_ids: Collection[int]) -> set[int]:
+        """The sources of these articles."""
+        rows = self.db.execute(
+            "SELECT DISTINCT source_id FROM articles WHERE id IN (SELECT value FROM json_each(?))"
+            " AND source_id IS NOT NULL",
+            [json.dumps(sorted(article_ids))],
+        ).fetchall()
+        return {int(r[0]) for r in rows}
 
     def save_scores(self, scores: Sequence[dict[str, Any]], now: dt.datetime) -> None:
         stamp = utc_text(now)
