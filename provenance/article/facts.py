@@ -83,7 +83,8 @@ _DURATION = re.compile(
 )
 _ORDINAL = re.compile(rf"\b(?P<ord>{ORDINAL})\b")
 _COUNT = re.compile(rf"(?<![\w$€£¥.,/#-])(?P<num>{NUMBER})(?:\s+(?P<scale>{_SCALE_WORDS}|hundred))?(?![\w%:/]|[.,-]\d|-[A-Za-z])")
-_RANGE_TAIL = re.compile(rf"\s*(?:to|and|or|-|–)\s*{NUMBER}(?:\s+(?:{_SCALE_WORDS}))?")
+#: Bounded spaces: it is tried after every count, and an unbounded \s* would scan a long run of spaces each time.
+_RANGE_TAIL = re.compile(rf"\s{{0,8}}(?:to|and|or|-|–)\s{{0,8}}{NUMBER}(?:\s{{1,8}}(?:{_SCALE_WORDS}))?")
 _FRACTIONS = {"three quarters": Decimal("0.75"), "a quarter": Decimal("0.25"), "one third": Decimal(1) / 3,
               "two thirds": Decimal(2) / 3, "half": Decimal("0.5")}  # fmt: skip
 _UNIT_YEARS = {"decade": 10, "century": 100, "centurie": 100}
@@ -381,11 +382,18 @@ def _word_before(sentence: str, start: int) -> str | None:
 
 
 def _capitalised_before(sentence: str, start: int) -> bool:
-    m = re.search(r"(\S+)\s+$", sentence[:start])
-    if not (m and m.group(1)[:1].isupper() and m.group(1).isalpha()):
+    # The word before the spaces before ``start``, found by walking back: a regex over
+    # ``sentence[:start]`` for every number made long sentences of numbers quadratic.
+    end = start
+    while end > 0 and sentence[end - 1].isspace():
+        end -= 1
+    begin = end
+    while begin > 0 and not sentence[begin - 1].isspace():
+        begin -= 1
+    word = sentence[begin:end]
+    if end == start or not (word[:1].isupper() and word.isalpha()):
         return False
-    word = m.group(1).lower()
-    return m.start(1) > 0 or (word not in _STOP_BEFORE and word not in _DETERMINERS)  # "The 180 pages" is a count
+    return begin > 0 or (word.lower() not in _STOP_BEFORE and word.lower() not in _DETERMINERS)  # "The 180 pages" is a count
 
 
 def _slot_before(sentence: str, start: int) -> str | None:
