@@ -221,7 +221,7 @@ CREATE TABLE runs (
     articles_known INTEGER NOT NULL DEFAULT 0,   -- already in the database
     errors INTEGER NOT NULL DEFAULT 0,
     warnings INTEGER NOT NULL DEFAULT 0
-);
+, pid INTEGER, host TEXT);
 
 CREATE TABLE sources (
     id INTEGER PRIMARY KEY,

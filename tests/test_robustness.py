@@ -168,3 +168,6 @@ def test_a_run_killed_mid_batch_leaves_a_sound_database_and_converges_when_run_a
     assert again.returncode == whole.returncode == 1  # the binary page
     assert _integrity(killed) == "ok"
     assert _state(killed) == _state(clean)
+    # the killed run is marked by the next one
+    statuses = [r["status"] for r in sqlite_utils.Database(killed).query("select status from runs order by id")]
+    assert statuses == ["interrupted", "finished"]

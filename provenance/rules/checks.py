@@ -154,8 +154,10 @@ def _is_prose(article: Article, zone: Zone) -> bool:
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence (or line) of ``text`` around ``text[start:end]``."""
-    left = 0
-    for match in _SENTENCE_BREAK.finditer(text, 0, start):
+    # Looked for in the 2,000 characters before the match only: from the start of the text, for
+    # every match, it was quadratic on a long zone.
+    left = max(0, start - 2000)
+    for match in _SENTENCE_BREAK.finditer(text, left, start):
         left = match.end()
     found = _SENTENCE_BREAK.search(text, end)
     return left, (found.start() + 1 if found else len(text))
