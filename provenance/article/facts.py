@@ -26,6 +26,7 @@ Offsets are into ``Article.text``; relative dates are resolved against
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -159,15 +160,20 @@ def _sentence_hits(sentence: str, ref: dt.date | None) -> list[Hit]:
         (has("rank"), _ranks), (has("duration"), _durations), (has("relative"), find_relative_dates),
         (digit or has("ordinal"), _ordinals), (digit, lambda s, _r: find_years(s)), (digit or has("count"), _counts),
     )  # fmt: skip
-    taken: list[tuple[int, int]] = []
+    # Spans taken so far, sorted and never overlapping (so their ends are sorted too): one bisect
+    # per hit tells whether it overlaps one; a scan of them all was quadratic in a long sentence.
+    starts: list[int] = []
+    ends: list[int] = []
     hits: list[Hit] = []
     for worth_running, finder in finders:
         if not worth_running:
             continue  # a cheap test first: most sentences hold no figure of most kinds
         for hit in finder(sentence, ref):
-            if any(hit.start < b and a < hit.end for a, b in taken):
+            at = bisect.bisect_left(starts, hit.end)
+            if at > 0 and ends[at - 1] > hit.start:
                 continue
-            taken.append((hit.start, hit.end))
+            starts.insert(at, hit.start)
+            ends.insert(at, hit.end)
             hits.append(hit)
     return sorted(hits, key=lambda h: h.start)
 
