@@ -223,7 +223,7 @@ CREATE TABLE runs (
     articles_known INTEGER NOT NULL DEFAULT 0,   -- already in the database
     errors INTEGER NOT NULL DEFAULT 0,
     warnings INTEGER NOT NULL DEFAULT 0
-);
+, pid INTEGER, host TEXT);
 
 CREATE TABLE source_counts (
     source_id INTEGER PRIMARY KEY REFERENCES sources(id),
@@ -312,6 +312,8 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
 CREATE INDEX report_items_report ON report_items (report_id);
+
+CREATE INDEX runs_running ON runs(id) WHERE status = 'running';
 
 CREATE INDEX stories_origin ON stories (origin_id);
 

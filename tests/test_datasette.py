@@ -434,3 +434,22 @@ def test_serve_runs_datasette_on_loopback(examples_db: Path, tmp_path: Path) -> 
         process.terminate()
         _, stderr = process.communicate(timeout=10)
     assert f"Serving {path} (read-only) at http://127.0.0.1:{port}/{path.stem}" in stderr
+
+
+def test_a_post_is_refused_with_405_and_bidi_controls_are_shown_not_applied(served: tuple[Datasette, Path]) -> None:
+    ds, path = served
+    name = server.database_name(path)
+
+    async def post() -> httpx.Response:
+        return await ds.client.post(f"/{name}/articles", data={"title": "x"})
+
+    response = asyncio.run(post())
+    assert response.status_code == 405 and "read-only" in response.text
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO errors (run_id, input, problem, severity, created_utc)"
+                     " SELECT min(id), 'page.html', ?, 'error', '2024-10-03T07:43:00+00:00' FROM runs", ["bad \u202eexe.txt"])
+    (page,) = fetch(ds, f"/{name}/errors")
+    assert page.status_code == 200
+    at = page.text.find("\u202e")
+    assert at < 0, page.text[max(0, at - 300) : at + 50]
+    assert "[U+202E]exe.txt" in page.text

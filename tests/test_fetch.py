@@ -101,6 +101,17 @@ def test_a_server_that_hangs_or_drips_times_out(server: LocalServer) -> None:
     assert time.monotonic() - started < 3
 
 
+def test_retries_stop_at_the_whole_fetch_deadline(server: LocalServer) -> None:
+    server.routes["/hang"] = hang
+    options = FetchOptions(allow_private=True, timeout=0.3, retries=5, backoff=0.05)
+    started = time.monotonic()
+    (result,) = _fetch(server.url("/hang"), options=options)
+    elapsed = time.monotonic() - started
+    # 0.3 s, wait 0.05, 0.3 s, wait 0.1, then the third attempt is cut at 3 x 0.3 s
+    assert result.problem == "no complete answer within 0.9 s (after 3 attempts)"
+    assert 0.85 < elapsed < 2.5
+
+
 def test_429_and_5xx_are_retried_with_backoff(server: LocalServer) -> None:
     server.routes["/busy"] = flaky(2, 503, page(HTML))
     server.routes["/down"] = page("down", status=500)
@@ -179,7 +190,15 @@ def test_loopback_and_private_addresses_are_refused_without_a_connection(server:
     [("93.184.216.34", True), ("2606:2800:220:1:248:1893:25c8:1946", True), ("127.0.0.1", False), ("10.1.2.3", False),
      ("172.16.0.1", False), ("192.168.1.1", False), ("100.64.0.1", False), ("169.254.169.254", False), ("0.0.0.0", False),
      ("::1", False), ("fe80::1", False), ("fc00::1", False), ("::ffff:127.0.0.1", False), ("2002:7f00:1::", False),
-     ("224.0.0.1", False), ("not an address", False)],
+     ("224.0.0.1", False), ("not an address", False),
+     # IPv6 forms that carry an IPv4 address: the IPv4 address decides
+     ("::7f00:1", False), ("::127.0.0.1", False), ("::ffff:0:7f00:1", False), ("64:ff9b::7f00:1", False),
+     ("64:ff9b::a9fe:a9fe", False), ("64:ff9b:1::7f00:1", False), ("64:ff9b::a00:5", False),
+     ("2001:0:4136:e378:8000:63bf:80ff:fffe", False), ("2002:a00:1::", False), ("::ffff:8.8.8.8", True),
+     ("64:ff9b::808:808", True), ("2002:808:808::1", True),
+     # IANA special-purpose ranges that ipaddress calls global
+     ("192.0.0.8", False), ("192.0.0.170", False), ("192.88.99.1", False), ("ff02::1", False), ("2001:db8::1", False),
+     ("fec0::1", False), ("5f00::1", False), ("100::1", False)],
 )
 def test_is_public_address(address: str, is_public: bool) -> None:
     assert is_public_address(address) is is_public

@@ -10,6 +10,7 @@ import contextlib
 import gzip
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,20 @@ def test_body_decoding_raises_only_ingest_errors(data: bytes, coding: str | None
         dechunk(data)
     with contextlib.suppress(IngestError):
         BodyDecoder(1000, coding).feed(data)
+
+
+def test_a_ci_sized_slice_of_the_fuzzing_harness_finds_no_crash_and_no_input_over_budget(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/fuzz.py over every target: 1,500 inputs here; the full run is documented in benchmarks/README.md."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_harness", Path(__file__).parents[1] / "benchmarks" / "fuzz.py")
+    assert spec is not None and spec.loader is not None
+    harness = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = harness  # dataclasses look their module up
+    spec.loader.exec_module(harness)
+    status = harness.main(["--n", "1500", "--seed", "11", "--json"])
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["inputs"] == 1500 and set(figures["targets"]) == set(harness.WEIGHTS)
+    assert (figures["crashes"], figures["hangs"], figures["first_problems"]) == (0, 0, [])
+    assert status == 0

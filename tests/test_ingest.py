@@ -149,3 +149,28 @@ def test_same_bytes_give_the_same_hash_and_other_bytes_another(tmp_path: Path) -
     a, b, c = _read(tmp_path)
     assert isinstance(a, Document) and isinstance(b, Document) and isinstance(c, Document)
     assert a.raw_sha256 == b.raw_sha256 != c.raw_sha256
+
+
+def test_a_record_nested_100k_levels_deep_is_a_problem_and_its_neighbours_are_read(tmp_path: Path) -> None:
+    good = json.dumps({"url": "https://a.example/1", "text": BODY})
+    deep = "[" * 100_000 + "]" * 100_000
+    path = tmp_path / "records.jsonl"
+    path.write_text(f"{good}\n{deep}\n{good.replace('/1', '/2')}\n", encoding="utf-8")
+    items = _read(path)
+    assert [i.location for i in items if isinstance(i, Document)] == [f"{path}:1", f"{path}:3"]
+    (problem,) = [i for i in items if isinstance(i, InputProblem)]
+    assert problem.location == f"{path}:2" and "nested too deeply" in problem.problem
+
+
+def test_an_over_long_line_in_a_compressed_file_is_not_inflated_to_its_end(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.jsonl.gz"
+    good = json.dumps({"url": "https://a.example/1", "text": BODY}).encode()
+    with gzip.open(path, "wb") as handle:
+        handle.write(good + b"\n")
+        for _ in range(64):  # 64 MB of one line, far past 4 x the limit
+            handle.write(b"a" * (1 << 20))
+        handle.write(b"\n" + good + b"\n")
+    items = _read(path, max_bytes=100_000)
+    assert isinstance(items[0], Document)
+    assert isinstance(items[1], InputProblem) and "the rest of the compressed file is not read" in items[1].problem
+    assert len(items) == 2

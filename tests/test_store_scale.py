@@ -92,8 +92,11 @@ def test_a_run_scores_only_the_sources_it_touched(store: AuditStore, clock: Call
     assert rescored != set(after)  # the sources no new article came from or linked to were left alone
 
 
-def _scans(sql: str, plan: list[tuple[int, int, int, str]]) -> list[str]:
+def _scans(sql: str, plan: list[tuple[int, int, int, str]], partial: frozenset[str] = frozenset()) -> list[str]:
     """Steps of a query plan that read a large table (or one of its indexes) whole.
+
+    A scan of a partial index (``partial``) reads only the rows its WHERE
+    clause keeps, such as the runs still running, and is not counted.
 
     A plan names a table by its alias when it has one. It also lists the
     foreign-key checks of a write (a scan of each child table of the row
@@ -109,6 +112,9 @@ def _scans(sql: str, plan: list[tuple[int, int, int, str]]) -> list[str]:
     found = []
     for *_, detail in plan:
         match = re.match(r"SCAN (\w+)", detail)
+        index = re.search(r"USING (?:COVERING )?INDEX (\w+)", detail)
+        if index and index.group(1) in partial:
+            continue
         if match and tables.get(match.group(1).lower()) in LARGE_TABLES:
             found.append(detail)
     return found
@@ -142,6 +148,8 @@ def test_no_statement_of_an_audit_scans_a_large_table(tmp_path: Path, clock: Cal
         store.article_summary(article_id)
     store.story_members(int(store.article_row(2)["story_id"]))
     store.db.conn.set_trace_callback(None)
+    partial = frozenset(name for (name,) in store.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'").fetchall())
     checked = 0
     problems = []
     for sql in dict.fromkeys([*statements, *_trigger_statements(store)]):
@@ -151,7 +159,7 @@ def test_no_statement_of_an_audit_scans_a_large_table(tmp_path: Path, clock: Cal
         # The trace shows each statement with its values bound, so it can be explained as it ran.
         plan = store.db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
         checked += 1
-        problems += [f"{detail}\n    in: {' '.join(sql.split())[:300]}" for detail in _scans(sql, plan)]
+        problems += [f"{detail}\n    in: {' '.join(sql.split())[:300]}" for detail in _scans(sql, plan, partial)]
     assert checked > 20
     assert not problems, "\n".join(problems)
 

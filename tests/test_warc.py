@@ -174,3 +174,21 @@ def test_the_audit_command_audits_a_warc_record_by_record(tmp_path: Path) -> Non
     assert all(r["location"].startswith(f"{path}#urn:uuid:") for r in rows)
     again = runner.invoke(app, ["audit", str(path), "--db", str(db), "--json"])
     assert again.exit_code == 0 and '"articles_known": 3' in again.output
+
+
+def test_a_capture_date_that_leaves_the_calendar_in_utc_is_dropped_not_fatal(tmp_path: Path) -> None:
+    records = [page_record("https://a.example/1", article(1), date="0001-01-01T00:00:00+14:00"),
+               page_record("https://a.example/2", article(2), date="9999-12-31T23:59:59-10:00"),
+               page_record("https://a.example/3", article(3))]
+    docs = _docs(_items(warcfile.write(tmp_path / "crawl.warc.gz", records)))
+    assert [d.capture.captured_utc if d.capture else "-" for d in docs] == [None, None, "2024-10-03T07:43:00+00:00"]
+
+
+def test_a_huge_record_in_a_compressed_archive_ends_the_archive_instead_of_being_inflated(tmp_path: Path) -> None:
+    bomb = record("https://a.example/bomb", http_response(b"\0" * (8 << 20)))
+    path = warcfile.write(tmp_path / "crawl.warc.gz", [page_record("https://a.example/1", article(1)), bomb,
+                                                        page_record("https://a.example/2", article(2))])
+    items = _items(path, max_bytes=1 << 20)
+    assert len(_docs(items)) == 1
+    (problem,) = _problems(items)
+    assert "in a compressed archive; the rest of the archive is not read (after 1 records)" in problem.problem

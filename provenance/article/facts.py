@@ -26,6 +26,7 @@ Offsets are into ``Article.text``; relative dates are resolved against
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -83,7 +84,8 @@ _DURATION = re.compile(
 )
 _ORDINAL = re.compile(rf"\b(?P<ord>{ORDINAL})\b")
 _COUNT = re.compile(rf"(?<![\w$€£¥.,/#-])(?P<num>{NUMBER})(?:\s+(?P<scale>{_SCALE_WORDS}|hundred))?(?![\w%:/]|[.,-]\d|-[A-Za-z])")
-_RANGE_TAIL = re.compile(rf"\s*(?:to|and|or|-|–)\s*{NUMBER}(?:\s+(?:{_SCALE_WORDS}))?")
+#: Bounded spaces: it is tried after every count, and an unbounded \s* would scan a long run of spaces each time.
+_RANGE_TAIL = re.compile(rf"\s{{0,8}}(?:to|and|or|-|–)\s{{0,8}}{NUMBER}(?:\s{{1,8}}(?:{_SCALE_WORDS}))?")
 _FRACTIONS = {"three quarters": Decimal("0.75"), "a quarter": Decimal("0.25"), "one third": Decimal(1) / 3,
               "two thirds": Decimal(2) / 3, "half": Decimal("0.5")}  # fmt: skip
 _UNIT_YEARS = {"decade": 10, "century": 100, "centurie": 100}
@@ -158,15 +160,20 @@ def _sentence_hits(sentence: str, ref: dt.date | None) -> list[Hit]:
         (has("rank"), _ranks), (has("duration"), _durations), (has("relative"), find_relative_dates),
         (digit or has("ordinal"), _ordinals), (digit, lambda s, _r: find_years(s)), (digit or has("count"), _counts),
     )  # fmt: skip
-    taken: list[tuple[int, int]] = []
+    # Spans taken so far, sorted and never overlapping (so their ends are sorted too): one bisect
+    # per hit tells whether it overlaps one; a scan of them all was quadratic in a long sentence.
+    starts: list[int] = []
+    ends: list[int] = []
     hits: list[Hit] = []
     for worth_running, finder in finders:
         if not worth_running:
             continue  # a cheap test first: most sentences hold no figure of most kinds
         for hit in finder(sentence, ref):
-            if any(hit.start < b and a < hit.end for a, b in taken):
+            at = bisect.bisect_left(starts, hit.end)
+            if at > 0 and ends[at - 1] > hit.start:
                 continue
-            taken.append((hit.start, hit.end))
+            starts.insert(at, hit.start)
+            ends.insert(at, hit.end)
             hits.append(hit)
     return sorted(hits, key=lambda h: h.start)
 
@@ -381,11 +388,18 @@ def _word_before(sentence: str, start: int) -> str | None:
 
 
 def _capitalised_before(sentence: str, start: int) -> bool:
-    m = re.search(r"(\S+)\s+$", sentence[:start])
-    if not (m and m.group(1)[:1].isupper() and m.group(1).isalpha()):
+    # The word before the spaces before ``start``, found by walking back: a regex over
+    # ``sentence[:start]`` for every number made long sentences of numbers quadratic.
+    end = start
+    while end > 0 and sentence[end - 1].isspace():
+        end -= 1
+    begin = end
+    while begin > 0 and not sentence[begin - 1].isspace():
+        begin -= 1
+    word = sentence[begin:end]
+    if end == start or not (word[:1].isupper() and word.isalpha()):
         return False
-    word = m.group(1).lower()
-    return m.start(1) > 0 or (word not in _STOP_BEFORE and word not in _DETERMINERS)  # "The 180 pages" is a count
+    return begin > 0 or (word.lower() not in _STOP_BEFORE and word.lower() not in _DETERMINERS)  # "The 180 pages" is a count
 
 
 def _slot_before(sentence: str, start: int) -> str | None:

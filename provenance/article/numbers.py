@@ -49,7 +49,8 @@ _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _ORDINAL_WORD = "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True))
 
 #: A cardinal number: digits (``32,000``, ``240.1``) or words (``forty-two``).
-NUMBER = rf"(?:{_DIGITS}|\b(?:{_WORDS})\b)"
+#: (Never starting inside a run of digits: a match tried at every digit of a long run would be quadratic.)
+NUMBER = rf"(?:(?<!\d)(?:{_DIGITS})|\b(?:{_WORDS})\b)"
 #: An ordinal: ``75th``, ``21st``, ``eighth``, ``seventy-fifth``, ``one hundredth``.
 ORDINAL = (
     rf"(?:\b\d+(?:st|nd|rd|th)\b|\b(?:(?:{_SMALL})\s+(?=hundredth|thousandth)|(?:{_SMALL})\s+hundred(?:\s+and)?[-\s]+)?"

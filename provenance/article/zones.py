@@ -50,7 +50,7 @@ _LEXICON: tuple[tuple[str, re.Pattern[str], int, tuple[str, ...]], ...] = (
     ("footer", _rx(r"\bprivacy (?:policy|notice)\b|\bterms (?:of|and) (?:use|service|conditions)\b|\bregistration number\b|\blicen[cs]e for publishing\b|\bcontact us\b|\babout us\b|\bbrowsers? with .* resolution\b"), 25, ("privacy", "terms", "registration", "licen", "contact us", "about us", "resolution")),
     ("related", _rx(r"^(?:related(?: articles| stories| news| content| coverage| posts)?|read (?:more|also|next)|see also|more (?:from|on|stories|news|top news|photos?|videos?)|more\s?(?:photo|video|top news)s?|most (?:popular|read|viewed|shared)(?: in 24h)?|top (?:news|stories)|you (?:may|might) (?:also )?like|recommended(?: for you)?|trending(?: now)?|latest (?:news|stories)|editor'?s picks)\b\W*$"), 6, ()),
     ("share", _rx(r"^(?:share(?: this(?: article| story)?| on| via| - \w+)?|tweet|e-?mail|print|facebook|twitter|x|whatsapp|wechat|weibo|linkedin|telegram|reddit|copy link|text\s*:\s*a+\s*print|font size|a\+?\s*a-?)\W*$"), 5, ()),
-    ("navigation", _rx(r"^(?:home|menu|search|log ?in|sign ?in|register|top|back to (?:the )?top|skip to (?:main )?content|global edition\w*|edition|app download|download (?:the |our )?app|follow us|english|français|español|more|close|open|next|previous|(?:previous|next|older|newer) (?:post|article|story|entry)|\d+(?::\d+)*|[\W\d]*)\W*$"), 6, ()),
+    ("navigation", _rx(r"^(?:home|menu|search|log ?in|sign ?in|register|top|back to (?:the )?top|skip to (?:main )?content|global edition\w*|edition|app download|download (?:the |our )?app|follow us|english|français|español|more|close|open|next|previous|(?:previous|next|older|newer) (?:post|article|story|entry)|\d+(?::\d+)*)\W*$|^[\W\d]*$"), 6, ()),
     ("navigation", _rx(r"^[^.!?]{0,80}(?:\s[/>»|›]\s)[^.!?]{0,80}$|\bapp download\b|\bglobal edition"), 14, (" / ", " > ", " » ", " | ", " › ", "app download", "global edition")),
     ("caption", _rx(r"^(?:photo|image|picture|file photo|video|graphic|credit)s?\s*(?:[:/(]|by\b)|^\(?photo[:/]|\((?:photo|image)[^)]*\)$|^photo$"), 18, ("photo", "image", "picture", "video", "graphic", "credit")),
 )
@@ -66,7 +66,7 @@ _DATE_LABEL = re.compile(r"^\W*(?:date|dated|published(?: on)?|posted(?: on)?|up
 # Credits in the body, each tried only when its trigger word is in the line.
 _WIRE_CREDITS = (
     ("(", re.compile(r"\((?P<c>[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+){0,3})\)\s*(?:--|—|–|-)")),
-    (" report", re.compile(r"(?:,|^)\s*(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}) reports?\s*[.!]?\s*$", re.M)),
+    (" report", re.compile(r"(?:,|^)[^\S\n]*(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2}) reports?[^\S\n]*[.!]?[^\S\n]*$", re.M)),
     ("by", re.compile(r"\b(?:reported by|first published by|originally published by)\s+(?:the\s+)?(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})(?=\W)")),
     ("according to", re.compile(r"\baccording to\s+(?:the\s+)?(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})(?=\W)")),
     ("via ", re.compile(r"\bvia\s+(?:the\s+)?(?P<c>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})(?=\W)")),

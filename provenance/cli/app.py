@@ -21,7 +21,9 @@ from ..errors import ProvenanceError
 from ..ingest.fetch import DEFAULT_TIMEOUT, FetchOptions
 from ..ingest.readers import DEFAULT_MAX_BYTES, IngestOptions
 from ..models import InputProblem
-from ..engines.local import DEFAULT_BATCH_SIZE, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, default_jobs, utc_now
+from ..engines.local import (
+    DEFAULT_BATCH_SIZE, DEFAULT_TIME_BUDGET, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, default_jobs, utc_now,
+)
 from ..rules.engine import RuleSet, load_rules, rules_in
 from ..rules.examples import run_examples
 from ..corpus.scoring import SourceScore, describe_score
@@ -118,6 +120,9 @@ def audit_command(
     rules: RulesOption = None,
     jobs: Annotated[int, typer.Option(help="Processes for extraction, facts and rules on large inputs.", min=1)] = (
         default_jobs()),
+    time_budget: Annotated[float, typer.Option(
+        help="Seconds allowed to extract, check and flag one input, per 100 KB of it (at least this much); past it the "
+             "input is an error and the run goes on. 0: no limit.", min=0)] = DEFAULT_TIME_BUDGET,
 ) -> None:
     """Audit articles (files, URLs, WARC archives, feed items) and write them to the audit database."""
     db_path = _db_path(db)
@@ -130,7 +135,7 @@ def audit_command(
     ruleset = _load_rules(rules)
     fetch = FetchOptions(timeout=timeout, concurrency=concurrency, allow_private=allow_private)
     options = AuditOptions(ingest=IngestOptions(max_bytes=max_bytes, fetch=fetch), batch_size=batch_size, rules=ruleset,
-                           jobs=jobs)
+                           jobs=jobs, time_budget=time_budget)
     show_progress = not as_json and sys.stderr.isatty()
     run: RunResult | None = None
     feeds = _FeedRun(store, fetch) if feed else None

@@ -18,6 +18,13 @@ as soon as the batch holding it is committed:
 Stages 3 to 6 need only the document and run before the write transaction;
 7 to 9 read or write the database. A failure in one input becomes an
 InputProblem: it is recorded in ``errors`` and the run goes on.
+
+Stages 3 to 6 of one input run under a watchdog: a budget of
+``time_budget`` seconds per 100 KB of the input (at least that much), after
+which the input becomes the problem "timed out after N s in stage S" and the
+run goes on. The watchdog is a SIGALRM timer in the process that runs the
+stages, the main one with ``--jobs 1`` or each worker with ``--jobs N``;
+worker processes end themselves when the process that started them is gone.
 """
 
 from __future__ import annotations
@@ -26,11 +33,16 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import signal
 import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
+from types import FrameType
 from typing import Any, Literal
 
 from ..corpus.copies import band_keys, find_copies
@@ -47,6 +59,7 @@ from ..store.sqlite import AuditStore
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "DEFAULT_TIME_BUDGET",
     "ArticleResult",
     "AuditOptions",
     "Matched",
@@ -67,6 +80,8 @@ def utc_now() -> dt.datetime:
 
 
 DEFAULT_BATCH_SIZE = 200
+#: Seconds allowed for stages 3 to 6 of one input, per 100 KB of it (and at least this much).
+DEFAULT_TIME_BUDGET = 5.0
 MIN_BATCH_FOR_WORKERS = 64
 
 
@@ -90,6 +105,8 @@ class AuditOptions:
     rules: RuleSet | None = None
     #: Processes for extraction, facts and rules (used for batches of 64 documents or more).
     jobs: int = 1
+    #: Seconds per 100 KB of input for stages 3 to 6 (at least this much per input); 0 for no limit.
+    time_budget: float = DEFAULT_TIME_BUDGET
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +211,8 @@ def _audit_items(
     matched: Mapping[int, Matched] | None,
 ) -> Iterator[Event | RunResult]:
     ruleset = options.rules or load_rules()
-    run = _Run(store, store.start_run(command, given, version("provenance"), now()), now, ruleset, options.jobs)
+    run = _Run(store, store.start_run(command, given, version("provenance"), now()), now, ruleset, options.jobs,
+               options.time_budget)
     run.matched = matched
     status = "failed"
     try:
@@ -223,6 +241,7 @@ class _Run:
     now: Clock
     ruleset: RuleSet
     jobs: int = 1
+    time_budget: float = DEFAULT_TIME_BUDGET
     pool: ProcessPoolExecutor | None = None
     matched: Mapping[int, Matched] | None = None
     #: Articles whose sources' statistics this run changed: the new ones and those they were linked to.
@@ -260,42 +279,101 @@ def _extract_all(docs: list[Document], run: _Run) -> list[_Extracted | InputProb
             # spawn, not fork: a forked child must not inherit the open SQLite connection.
             run.pool = ProcessPoolExecutor(
                 run.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
-                initargs=(run.ruleset,),
+                initargs=(run.ruleset, os.getpid(), run.time_budget),
             )
         return list(run.pool.map(_extract_in_worker, [(doc, now) for doc in docs], chunksize=8))
-    return [_extract(doc, run.ruleset, now) for doc in docs]
+    return [_extract(doc, run.ruleset, now, run.time_budget) for doc in docs]
 
 
 _WORKER_RULES: RuleSet | None = None
+_WORKER_BUDGET = DEFAULT_TIME_BUDGET
 
 
-def _start_worker(ruleset: RuleSet) -> None:
-    global _WORKER_RULES
-    _WORKER_RULES = ruleset
+def _start_worker(ruleset: RuleSet, parent: int, budget: float) -> None:
+    global _WORKER_RULES, _WORKER_BUDGET
+    _WORKER_RULES, _WORKER_BUDGET = ruleset, budget
+    threading.Thread(target=_end_with_parent, args=(parent,), name="provenance-parent-watch", daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose audit was killed ends too, instead of waiting for work forever."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _extract_in_worker(job: tuple[Document, dt.datetime]) -> _Extracted | InputProblem:
     assert _WORKER_RULES is not None
-    return _extract(job[0], _WORKER_RULES, job[1])
+    return _extract(job[0], _WORKER_RULES, job[1], _WORKER_BUDGET)
 
 
-def prepare_document(doc: Document, ruleset: RuleSet, now: dt.datetime) -> Prepared | InputProblem:
-    """Stages 3 to 6 for one document, as every engine runs them."""
-    return _extract(doc, ruleset, now)
+def prepare_document(doc: Document, ruleset: RuleSet, now: dt.datetime, per_100kb: float = 0.0) -> Prepared | InputProblem:
+    """Stages 3 to 6 for one document, as every engine runs them, within its time budget (0: none)."""
+    return _extract(doc, ruleset, now, per_100kb)
 
 
-def _extract(doc: Document, ruleset: RuleSet, now: dt.datetime) -> _Extracted | InputProblem:
-    """The stages that need nothing but the document: extraction to rules."""
+def budget_for(doc: Document, per_100kb: float) -> float:
+    """Seconds allowed for stages 3 to 6 of ``doc``: ``per_100kb`` per 100 KB of it, and at least ``per_100kb``."""
+    return per_100kb * max(1.0, len(doc.content) / 100_000)
+
+
+class _OverBudget(BaseException):
+    """Raised in the stages by the watchdog (a BaseException, so that no ``except Exception`` swallows it)."""
+
+
+@dataclass(slots=True)
+class _Watchdog:
+    seconds: float
+    stage: str = "extract"
+
+
+@contextmanager
+def _watchdog(seconds: float) -> Iterator[_Watchdog]:
+    """Raise _OverBudget in this thread after ``seconds`` (and every 0.2 s after that, until it ends)."""
+    dog = _Watchdog(seconds)
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield dog  # no timer outside the main thread, or without setitimer: no limit
+        return
+
+    def fire(signum: int, frame: FrameType | None) -> None:
+        raise _OverBudget()
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.2)
+    try:
+        yield dog
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _extract(doc: Document, ruleset: RuleSet, now: dt.datetime, per_100kb: float = 0.0) -> _Extracted | InputProblem:
+    """The stages that need nothing but the document, extraction to rules, within the input's time budget."""
+    budget = budget_for(doc, per_100kb) if per_100kb > 0 else 0.0
+    dog = _Watchdog(budget)
+    try:
+        with _watchdog(budget) as dog:
+            return _stages(doc, ruleset, now, dog)
+    except _OverBudget:
+        return InputProblem(doc.location, f"timed out after {budget:.3g} s in stage {dog.stage}")
+
+
+def _stages(doc: Document, ruleset: RuleSet, now: dt.datetime, dog: _Watchdog) -> _Extracted | InputProblem:
     try:
         # 3. extract
+        dog.stage = "extract"
         article = extract_article(doc)
         # 4. fingerprint
+        dog.stage = "fingerprint"
         fingerprint = fingerprint_article(article)
         # 5. facts, and the checks of an article against itself and its date
+        dog.stage = "facts"
         facts = tuple(extract_facts(article))
         seen = _capture_time(doc) or now
+        dog.stage = "cross-check"
         inconsistencies = tuple(check_article(article, facts, seen))
         # 6. rules
+        dog.stage = "rules"
         findings = tuple(apply_rules(article, ruleset, RuleContext(now=seen, facts=facts)))
         return _Extracted(doc, article, fingerprint, facts, inconsistencies, findings)
     except ExtractError as exc:

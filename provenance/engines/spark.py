@@ -100,17 +100,18 @@ def audit_spark(
     stamp = now()
     rules_b = sc.broadcast(ruleset)
     ingest = options.ingest
+    budget = options.time_budget
     slices = max(1, min(len(units), sc.defaultParallelism * 4))
     # 2. prepare: the same readers and stages 3 to 6, in tasks
     local_units = [(i, unit) for i, unit in enumerate(units) if not _is_hadoop(unit)]
     prepared: RDD[tuple[tuple[int, int, int], Prepared | InputProblem]] = sc.parallelize(
         local_units or [(-1, "")], slices
-    ).flatMap(lambda unit: _prepare_unit(unit, rules_b.value, stamp, ingest))
+    ).flatMap(lambda unit: _prepare_unit(unit, rules_b.value, stamp, ingest, budget))
     for i, unit in enumerate(units):
         if _is_hadoop(unit):
             # Files on a Hadoop-compatible file system: Spark lists and reads them, in name order.
             files: RDD[tuple[tuple[str, bytes], int]] = sc.binaryFiles(unit).sortByKey().zipWithIndex()
-            prepared = prepared.union(files.flatMap(_bytes_preparer(i, rules_b, stamp, ingest)))
+            prepared = prepared.union(files.flatMap(_bytes_preparer(i, rules_b, stamp, ingest, budget)))
     prepared = prepared.persist()
     try:
         matched: dict[int, Matched] | None = None
@@ -136,27 +137,28 @@ def _is_hadoop(unit: str) -> bool:
 
 
 def _prepare_unit(
-    unit: tuple[int, str], ruleset: RuleSet, now: dt.datetime, ingest: IngestOptions
+    unit: tuple[int, str], ruleset: RuleSet, now: dt.datetime, ingest: IngestOptions, budget: float
 ) -> Iterator[tuple[tuple[int, int, int], Prepared | InputProblem]]:
     index, location = unit
     if index < 0:
         return
     for k, item in enumerate(read_inputs([location.removeprefix("file://")], ingest)):
-        yield (index, 0, k), item if isinstance(item, InputProblem) else prepare_document(item, ruleset, now)
+        yield (index, 0, k), item if isinstance(item, InputProblem) else prepare_document(item, ruleset, now, budget)
 
 
 def _bytes_preparer(
-    index: int, rules: Broadcast[RuleSet], now: dt.datetime, ingest: IngestOptions
+    index: int, rules: Broadcast[RuleSet], now: dt.datetime, ingest: IngestOptions, budget: float
 ) -> Callable[[tuple[tuple[str, bytes], int]], Iterator[tuple[tuple[int, int, int], Prepared | InputProblem]]]:
     def prepare(item: tuple[tuple[str, bytes], int]) -> Iterator[tuple[tuple[int, int, int], Prepared | InputProblem]]:
         (uri, data), number = item
-        return _prepare_bytes(index, number, uri, bytes(data), rules.value, now, ingest)
+        return _prepare_bytes(index, number, uri, bytes(data), rules.value, now, ingest, budget)
 
     return prepare
 
 
 def _prepare_bytes(
-    index: int, number: int, uri: str, data: bytes, ruleset: RuleSet, now: dt.datetime, ingest: IngestOptions
+    index: int, number: int, uri: str, data: bytes, ruleset: RuleSet, now: dt.datetime, ingest: IngestOptions,
+    budget: float,
 ) -> Iterator[tuple[tuple[int, int, int], Prepared | InputProblem]]:
     """One file read by Spark from a Hadoop path: the same readers, on a local copy, locations kept."""
     suffix = "".join(Path(uri).suffixes[-2:])
@@ -166,7 +168,7 @@ def _prepare_bytes(
             handle.write(data)
         for k, item in enumerate(read_inputs([path], ingest)):
             item = replace(item, location=item.location.replace(path, uri, 1))
-            yield (index, number, k), item if isinstance(item, InputProblem) else prepare_document(item, ruleset, now)
+            yield (index, number, k), item if isinstance(item, InputProblem) else prepare_document(item, ruleset, now, budget)
 
 
 # 3. identities -------------------------------------------------------------------

@@ -130,7 +130,8 @@ def _alternate(entry: Mapping[str, Any]) -> str | None:
 
 def _published(entry: Mapping[str, Any]) -> str | None:
     for name in ("published_parsed", "updated_parsed"):
-        value = entry.get(name)
+        # dict.get, not feedparser's: its get("published_parsed") falls back to updated_parsed with a DeprecationWarning
+        value = dict.get(entry, name) if isinstance(entry, dict) else entry.get(name)
         if isinstance(value, time.struct_time):
             try:
                 return dt.datetime(*value[:6], tzinfo=dt.timezone.utc).isoformat()

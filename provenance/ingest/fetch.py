@@ -11,14 +11,17 @@ Because URLs come from untrusted feeds, each fetch is guarded:
   most ``max_redirects``, and every hop is checked like the first.
 - Unless ``allow_private``, the host of every hop is resolved and refused when
   any of its addresses is not a global one (private, loopback, link-local,
-  shared, reserved, multicast). A plain-http request is then sent to the
+  shared, reserved, multicast, or any other IANA special-purpose range), and
+  when an IPv6 address carries an IPv4 one (IPv4-mapped, IPv4-compatible,
+  IPv4-translated, NAT64, 6to4, Teredo) that is not. A plain-http request is then sent to the
   address that was checked, so that a second DNS answer cannot point it
   elsewhere; for https the certificate check does the same.
 - The body is read as a stream and refused past ``max_bytes`` decoded bytes
   (``Content-Length`` is checked first). Only ``gzip`` and ``deflate`` are
   accepted, and undone within the limit.
-- ``timeout`` bounds each connect and read; ``deadline`` bounds a whole
-  attempt, so a server that sends a byte a second cannot hold a slot.
+- ``timeout`` bounds each connect and read; ``deadline`` (default three times
+  ``timeout``) bounds the whole fetch: every attempt, redirect, body and wait
+  between attempts, so a server that sends a byte a second cannot hold a slot.
 - 408, 429, 500, 502, 503 and 504 answers, dropped connections and time-outs
   are retried with exponential backoff; ``Retry-After`` is honoured up to
   ``max_retry_after`` seconds.
@@ -84,7 +87,7 @@ _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 class FetchOptions:
     #: Seconds allowed for a connection, and between two reads.
     timeout: float = DEFAULT_TIMEOUT
-    #: Seconds allowed for a whole attempt (every redirect and the body); default 3 x timeout.
+    #: Seconds allowed for a whole fetch (every attempt, redirect, body and wait between attempts); default 3 x timeout.
     deadline: float | None = None
     #: Largest body, in bytes after content decoding.
     max_bytes: int = 25 * 1024 * 1024
@@ -101,7 +104,7 @@ class FetchOptions:
     user_agent: str = USER_AGENT
 
     @property
-    def attempt_deadline(self) -> float:
+    def fetch_deadline(self) -> float:
         return self.deadline if self.deadline is not None else 3 * self.timeout
 
 
@@ -169,17 +172,50 @@ def _make_clients(options: FetchOptions) -> list[httpx.AsyncClient]:
     return [make_client(per_client) for _ in range(shards)]
 
 
+#: IANA special-purpose ranges that are not globally reachable, or that no news site uses
+#: (RFC 6890 and the registries that follow it), beyond what ``ipaddress`` calls non-global.
+_SPECIAL_V4 = tuple(ipaddress.IPv4Network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+    "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.168.0.0/16", "192.175.48.0/24",
+    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+))
+_SPECIAL_V6 = tuple(ipaddress.IPv6Network(n) for n in (
+    "::/128", "::1/128", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "2620:4f:8000::/48",
+    "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+))
+#: IPv6 ranges whose last 32 bits are an IPv4 address the packets reach.
+_CARRIES_V4 = tuple(ipaddress.IPv6Network(n) for n in ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96"))
+
+
 def is_public_address(address: str) -> bool:
-    """Whether an IP address is a global unicast one (not private, loopback, link-local...)."""
+    """Whether an IP address is a global unicast one (not private, loopback, link-local...).
+
+    An IPv6 address that carries an IPv4 address (IPv4-mapped ``::ffff:a.b.c.d``,
+    IPv4-compatible ``::a.b.c.d``, IPv4-translated ``::ffff:0:a.b.c.d``, NAT64
+    ``64:ff9b::a.b.c.d``, 6to4 and Teredo) is public only if that IPv4 address is.
+    """
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return False
     if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if embedded is not None:
-            return is_public_address(str(embedded))
-    return ip.is_global and not ip.is_multicast
+        return _is_public_v6(ip)
+    return ip.is_global and not ip.is_multicast and not any(ip in net for net in _SPECIAL_V4)
+
+
+def _is_public_v6(ip: ipaddress.IPv6Address) -> bool:
+    embedded: list[ipaddress.IPv4Address] = []
+    if any(ip in net for net in _CARRIES_V4):
+        embedded.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour is not None:
+        embedded.append(ip.sixtofour)
+    if ip.teredo is not None:
+        embedded.extend(ip.teredo)
+    if embedded:
+        if ip in _SPECIAL_V6[0] or ip in _SPECIAL_V6[1]:
+            return False
+        return all(is_public_address(str(v4)) for v4 in embedded)
+    return ip.is_global and not ip.is_multicast and not any(ip in net for net in _SPECIAL_V6)
 
 
 async def resolve_host(host: str, port: int) -> list[str]:
@@ -200,24 +236,29 @@ async def fetch_url(
     resolve: Resolver = resolve_host,
     sleep: Sleep = asyncio.sleep,
 ) -> FetchResult:
-    """Fetch one URL, retrying transient failures. Never raises for a bad URL or server."""
+    """Fetch one URL, retrying transient failures. Never raises for a bad URL or server.
+
+    The whole fetch, retries and the waits between them included, ends within
+    ``options.fetch_deadline`` seconds: a retry that cannot start before then is not made.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = options.fetch_deadline
+    ends = loop.time() + deadline
     attempt = 0
     while True:
         attempt += 1
         try:
-            async with asyncio.timeout(options.attempt_deadline):
+            async with asyncio.timeout_at(ends):
                 result = await _follow(url, client, options, validators, resolve)
         except TimeoutError:
-            result = FetchResult(
-                url, url, problem=f"no complete answer within {options.attempt_deadline:g} s", is_transient=True
-            )
+            result = FetchResult(url, url, problem=f"no complete answer within {deadline:g} s", is_transient=True)
         wait = _retry_delay(result, attempt, options)
-        if isinstance(wait, float):
+        if isinstance(wait, float) and loop.time() + wait < ends:
             await sleep(wait)
             continue
         if attempt > 1 and result.problem:
             result = replace(result, problem=f"{result.problem} (after {attempt} attempts)")
-        if wait:
+        if isinstance(wait, str):
             result = replace(result, problem=f"{result.problem}; {wait}")
         return replace(result, attempts=attempt)
 

@@ -74,6 +74,9 @@ _RECORD_FIELDS = ("url", "title", "byline", "published", "site_name")
 
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+#: In a compressed JSON Lines file, an over-long line is skipped through at most this many times
+#: ``max_bytes`` of inflated data; past that the rest of the file is not read.
+_MAX_SKIP_FACTOR = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,7 @@ def read_inputs(
         if urls:
             yield from _read_urls(urls, options, client, validators)
             urls = []
-        yield from _read_path(given, options)
+        yield from _guarded(given, _read_path(given, options))
     if urls:
         yield from _read_urls(urls, options, client, validators)
 
@@ -134,6 +137,14 @@ def input_units(paths: Iterable[str]) -> list[str]:
         else:
             units.append(given)
     return units
+
+
+def _guarded(given: str, items: Iterator[Document | InputProblem]) -> Iterator[Document | InputProblem]:
+    """The items of one input; whatever a reader raises becomes a problem of that input, and the walk goes on."""
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001 - one bad input must not stop the run
+        yield InputProblem(given, f"internal error while reading ({_describe(exc)})")
 
 
 def _read_path(given: str, options: IngestOptions) -> Iterator[Document | InputProblem]:
@@ -254,14 +265,24 @@ def _read_jsonl(path: Path, options: IngestOptions) -> Iterator[Document | Input
     count = 0
     try:
         with _open(path) as handle:
-            for number, line in enumerate(_lines(handle, options.max_bytes), start=1):
+            skip = _MAX_SKIP_FACTOR * options.max_bytes if path.suffix.lower() == ".gz" else None
+            for number, line in enumerate(_lines(handle, options.max_bytes, skip), start=1):
                 if isinstance(line, int):
                     yield InputProblem(f"{location}:{number}", f"line longer than the {_mb(line)} limit")
                     continue
+                if line is None:
+                    yield InputProblem(
+                        f"{location}:{number}",
+                        f"line longer than {_mb(skip or 0)} of decompressed data; the rest of the compressed file is not read",
+                    )
+                    return
                 if not line.strip():
                     continue
                 count += 1
-                yield _record(f"{location}:{number}", line)
+                try:
+                    yield _record(f"{location}:{number}", line)
+                except Exception as exc:  # noqa: BLE001 - one bad record must not stop the file
+                    yield InputProblem(f"{location}:{number}", f"internal error while reading the record ({_describe(exc)})")
     except EOFError as exc:
         yield InputProblem(location, f"truncated gzip file after {count} records ({exc})")
         return
@@ -272,15 +293,25 @@ def _read_jsonl(path: Path, options: IngestOptions) -> Iterator[Document | Input
         yield InputProblem(location, "empty file: no JSON Lines records")
 
 
-def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes | int]:
-    """Lines of a stream; an over-long line is skipped and reported as the limit."""
+def _lines(handle: IO[bytes], limit: int, skip: int | None = None) -> Iterator[bytes | int | None]:
+    """Lines of a stream; an over-long line is skipped and reported as the limit.
+
+    With ``skip``, a line longer than ``skip`` bytes is not skipped to its end
+    but ends the stream (None): in a compressed file, finding the next line
+    means inflating the whole of it, which a compression bomb makes endless.
+    """
     while True:
         line = handle.readline(limit + 1)
         if not line:
             return
         if len(line) > limit and not line.endswith(b"\n"):
+            skipped = len(line)
             while line and not line.endswith(b"\n"):
+                if skip is not None and skipped > skip:
+                    yield None
+                    return
                 line = handle.readline(limit + 1)
+                skipped += len(line)
             yield limit
             continue
         yield line
@@ -289,6 +320,8 @@ def _lines(handle: IO[bytes], limit: int) -> Iterator[bytes | int]:
 def _record(location: str, line: bytes) -> Document | InputProblem:
     try:
         record = json.loads(line)
+    except RecursionError:
+        return InputProblem(location, "record nested too deeply (arrays or objects inside one another past the parser's limit)")
     except UnicodeDecodeError:
         return InputProblem(location, "record is not valid UTF-8")
     except json.JSONDecodeError as exc:
@@ -415,6 +448,11 @@ def _os_problem(exc: BaseException) -> str:
     if isinstance(exc, PermissionError):
         return "permission denied"
     return f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _mb(limit: int) -> str:

@@ -62,6 +62,10 @@ class ArchivedPage:
     charset: str | None
 
 
+#: A record larger than this many times max_bytes ends the reading of a compressed archive.
+_MAX_SKIP_FACTOR = 4
+
+
 class _Skip:
     """A record that is not a page: passed over without a word."""
 
@@ -85,6 +89,12 @@ def read_warc(path: Path, max_bytes: int) -> Generator[ArchivedPage | InputProbl
                 stream, record_types=_RECORD_TYPES, parse_http=True, stream_detect=False, max_header_len=_MAX_HEADER
             ):
                 records += 1
+                if gzip is not None and record.content_length > _MAX_SKIP_FACTOR * max_bytes:
+                    # Skipping it would mean inflating all of it: a compression bomb costs nothing more than this.
+                    yield InputProblem(name, f"a record of {record.content_length} bytes, more than {_MAX_SKIP_FACTOR} times"
+                                             f" the {max_bytes / (1024 * 1024):g} MB limit, in a compressed archive; the"
+                                             f" rest of the archive is not read (after {records - 1} records)")
+                    return
                 item = _page(record, name, max_bytes)
                 if isinstance(item, _Skip):
                     continue
@@ -203,11 +213,12 @@ def _iso(value: str | None) -> str | None:
         return None
     try:
         when = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    except (ValueError, OverflowError):
+        # Not a date, or one that leaves the years 1 to 9999 once moved to UTC.
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _open(path: Path) -> tuple[IO[bytes], _GzipMembers | None]:

@@ -140,6 +140,38 @@ def _config(datasette: Datasette) -> dict[str, Any] | None:
     return config if isinstance(config, dict) else None
 
 
+#: Characters that reorder the text around them (U+202E makes "evil.exe" of "exe.live"): shown, never applied.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _visible(text: str) -> str:
+    """``text`` with each bidirectional control character written out as ``[U+202E]``."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+@_hook
+def asgi_wrapper(datasette: Datasette) -> Callable[[Any], Any]:
+    """A read-only audit database answers 405 to any write method, instead of a 500 and a traceback."""
+
+    def wrap(app: Any) -> Any:
+        async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            config = _config(datasette)
+            if scope.get("type") == "http" and scope.get("method", "GET") not in _SAFE_METHODS and config \
+                    and config.get("read_only"):
+                body = b"405 Method Not Allowed: the audit database is served read-only\n"
+                await send({"type": "http.response.start", "status": 405, "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"), (b"allow", b"GET, HEAD, OPTIONS"),
+                    (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+            await app(scope, receive, send)
+
+        return guarded
+
+    return wrap
+
+
 @_hook
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Datasette) -> None:
     config = _config(datasette)
@@ -168,6 +200,14 @@ async def render_cell(row: Any, value: Any, column: str, table: str | None, data
     config = _config(datasette)
     if not config or database != config.get("database") or value in (None, "") or isinstance(value, dict):
         return None
+    shown = await _render_cell(row, _visible(value) if isinstance(value, str) else value, column, table, database, datasette)
+    if shown is None and isinstance(value, str) and _BIDI.search(value):
+        return markupsafe.Markup("{}").format(_visible(value))
+    return shown
+
+
+async def _render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
+                       datasette: Datasette) -> markupsafe.Markup | None:
     if table is not None and table not in VIEWS and isinstance(value, int) and column != "story_id":
         labelled = await _foreign_key_label(datasette, database, table, column, value)
         if labelled is not None:
@@ -241,6 +281,7 @@ def _copy_evidence(value: str) -> markupsafe.Markup | None:
 
 
 def _clip(text: str, width: int) -> str:
+    text = _visible(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -269,4 +310,4 @@ async def _foreign_key_label(datasette: Datasette, database: str, table: str, co
     href = datasette.urls.row(database, other, tilde_encode(str(value)))
     if found is None or found[0] in (None, ""):
         return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
-    return markupsafe.Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, found[0], value)
+    return markupsafe.Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, _visible(str(found[0])), value)

@@ -10,7 +10,9 @@ Python check registered in :mod:`provenance.checks` (``check`` and
 Pattern semantics:
 
 - patterns are case-insensitive (``case-sensitive: true`` to change) and
-  multi-line (``^`` and ``$`` match at line ends);
+  multi-line (``^`` and ``$`` match at line ends), and run on RE2, in time
+  linear in the text (:mod:`provenance.rules.patterns`): a pattern that needs
+  backtracking (look-around, back-references) is refused at load time;
 - a match is dropped when a ``patterns-not`` pattern matches anywhere in the
   sentence around it;
 - each zone gives at most one finding per rule, and only when it holds at
@@ -39,6 +41,7 @@ from typing import cast
 
 from . import attribution as _attribution  # noqa: F401  (registers its checks)
 from . import staleness as _staleness  # noqa: F401  (registers its check)
+from .patterns import LinearPattern, PatternError, Span
 from .checks import CHECKS, CheckCall, Hit, select_zones, sentence_span
 from ..errors import RuleFileError
 from .examples import Example, ExampleResult, read_examples, run_example, run_examples
@@ -98,9 +101,9 @@ class Rule:
     message: str
     zones: tuple[str, ...]
     examples: dict[str, tuple[Example, ...]]
-    patterns: tuple[re.Pattern[str], ...] = ()
-    patterns_not: tuple[re.Pattern[str], ...] = ()
-    screen: re.Pattern[str] | None = None
+    patterns: tuple[LinearPattern, ...] = ()
+    patterns_not: tuple[LinearPattern, ...] = ()
+    screen: LinearPattern | None = None
     #: Strings one of which every match contains (see rules.prefilter); None: no such test.
     prefilter: tuple[Clauses, ...] | None = None
     min_count: int = 1
@@ -210,7 +213,7 @@ def _read_rule(path: Path, source: str) -> Rule:
         reader.fail("patterns", "missing (a rule needs patterns or a check)")
     if check is not None and patterns:
         reader.fail("patterns", "a rule has patterns or a check, not both")
-    screen = _screen(patterns)
+    screen = LinearPattern.union(patterns)
     message = reader.text("message")
     allowed = {"match", *(CHECKS[check].fields if check else ())}
     for name in _PLACEHOLDER.findall(message):
@@ -247,28 +250,18 @@ def _read_check(reader: FieldReader) -> str | None:
     return name
 
 
-def _patterns(reader: FieldReader, key: str) -> tuple[re.Pattern[str], ...]:
-    flags = re.MULTILINE | (0 if reader.flag("case-sensitive") else re.IGNORECASE)
+def _patterns(reader: FieldReader, key: str) -> tuple[LinearPattern, ...]:
+    is_case_sensitive = reader.flag("case-sensitive")
     compiled = []
     for index, text in enumerate(reader.texts(key)):
         try:
-            pattern = re.compile(text, flags)
-        except re.error as exc:
-            reader.fail(f"{key}[{index}]", f"not a valid regular expression: {exc}")
-        if pattern.match(""):
+            pattern = LinearPattern(text, is_case_sensitive=is_case_sensitive)
+        except PatternError as exc:
+            reader.fail(f"{key}[{index}]", str(exc))
+        if pattern.matches_empty():
             reader.fail(f"{key}[{index}]", "the pattern matches the empty string")
         compiled.append(pattern)
     return tuple(compiled)
-
-
-def _screen(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
-    """All the patterns in one, to find quickly where a rule may match (None if they cannot be joined)."""
-    if not patterns:
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags)
-    except re.error:
-        return None
 
 
 def _zones(reader: FieldReader) -> tuple[str, ...]:
@@ -319,12 +312,12 @@ def _pattern_hits(article: Article, rule: Rule) -> list[Hit]:
     hits = []
     for zone in _candidate_zones(article, rule):
         text = article.zone_text(zone)
-        found: list[re.Match[str]] = []
+        found: list[Span] = []
         for pattern in rule.patterns:
-            found.extend(m for m in pattern.finditer(text) if m.end() > m.start() and not _excluded(text, m, rule))
-        if len({m.group(0).casefold() for m in found}) >= rule.min_count:
-            first = min(found, key=lambda m: m.start())
-            hits.append(Hit(first.group(0), zone.start + first.start(), zone.start + first.end()))
+            found.extend(m for m in pattern.finditer(text) if m.end > m.start and not _excluded(text, m, rule))
+        if found and len({m.text.casefold() for m in found}) >= rule.min_count:
+            first = min(found, key=lambda m: m.start)
+            hits.append(Hit(first.text, zone.start + first.start, zone.start + first.end))
     return hits
 
 
@@ -341,16 +334,16 @@ def _candidate_zones(article: Article, rule: Rule) -> list[Zone]:
         return zones
     low = article.page_text.rfind("\n", 0, zones[0].start) + 1
     high = max(z.end for z in zones)
-    spans = [(m.start(), max(m.end(), m.start() + 1)) for m in rule.screen.finditer(article.page_text, low, high)]
+    spans = [(m.start, max(m.end, m.start + 1)) for m in rule.screen.finditer(article.page_text, low, high)]
     if not spans:
         return []
     return [z for z in zones if any(start < z.end and end > z.start for start, end in spans)]
 
 
-def _excluded(text: str, match: re.Match[str], rule: Rule) -> bool:
+def _excluded(text: str, match: Span, rule: Rule) -> bool:
     if not rule.patterns_not:
         return False
-    start, end = sentence_span(text, match.start(), match.end())
+    start, end = sentence_span(text, match.start, match.end)
     sentence = text[start:end]
     return any(pattern.search(sentence) for pattern in rule.patterns_not)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from re import _constants as _c, _parser as _p  # type: ignore[attr-defined]  # the regex parser (3.11+)
 
@@ -35,13 +35,20 @@ _FOLD = (("\u017f", "s"), ("\u0131", "i"))
 Clauses = tuple[frozenset[str], ...]
 
 
-def required_literals(patterns: Sequence[re.Pattern[str]]) -> tuple[Clauses, ...] | None:
+class _Source(Protocol):
+    """A compiled pattern that keeps its source (a rule's LinearPattern, or a ``re.Pattern``)."""
+
+    @property
+    def pattern(self) -> str: ...
+
+
+def required_literals(patterns: Sequence[_Source]) -> tuple[Clauses, ...] | None:
     """For each pattern, sets of lower-case strings such that every text it matches holds one string of each
     set; None when some pattern needs no usable literal (then the rule always runs)."""
     found: list[Clauses] = []
     for pattern in patterns:
         try:
-            parsed = _p.parse(pattern.pattern, pattern.flags)
+            parsed = _p.parse(pattern.pattern, re.IGNORECASE | re.MULTILINE)
         except re.error:
             return None
         clauses = _clauses(list(parsed))

@@ -1,0 +1,131 @@
+"""Rule patterns on RE2: matching in time linear in the text, whatever the pattern.
+
+Rule files are data, and user rules come from anywhere: a pattern such as
+``(a+)+$`` takes Python's backtracking ``re`` exponential time on a line of
+``a``. Every rule pattern, built-in or user, is compiled with RE2 (the
+``google-re2`` package), which never backtracks. Patterns keep Python's
+syntax for what both share; ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes and ``\\Z``
+are translated. Features that need backtracking (look-ahead, look-behind,
+back-references, atomic groups, possessive quantifiers, conditionals) are
+refused when the rule is loaded, with the feature named.
+
+Where a rule needs context that look-around would give, it matches the context
+and names the evidence with a group called ``match``: ``(?:^|\\s)(?P<match>\\?{2,})``
+reports only the question marks.
+
+RE2's ``\\w``, ``\\d``, ``\\s`` and ``\\b`` are ASCII; use ``\\pL``, ``\\pN`` or
+classes of ranges for other scripts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import re2
+
+__all__ = ["LinearPattern", "PatternError", "Span"]
+
+
+class PatternError(ValueError):
+    """A pattern RE2 cannot compile; the message says why, in a rule author's words."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """What a pattern matched: the ``match`` group if the pattern has one, else the whole match."""
+
+    text: str
+    start: int
+    end: int
+
+
+_ESCAPE = re.compile(r"(\\\\)|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})|\\Z")
+_FEATURES = (
+    ("(?<=", "look-behind (?<=...)"),
+    ("(?<!", "look-behind (?<!...)"),
+    ("(?=", "look-ahead (?=...)"),
+    ("(?!", "look-ahead (?!...)"),
+    ("(?P=", "a back-reference (?P=name)"),
+    ("(?>", "an atomic group (?>...)"),
+    ("(?(", "a conditional (?(...)...)"),
+)
+_BACKREF = re.compile(r"(?<!\\)(?:\\\\)*\\[1-9]")
+_POSSESSIVE = re.compile(r"(?<!\\)(?:[*+?}])\+")
+
+
+def _translate(source: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        if m.group(1):
+            return m.group(1)
+        code = m.group(2) or m.group(3)
+        return rf"\x{{{code}}}" if code else r"\z"
+
+    return _ESCAPE.sub(one, source)
+
+
+def _needs_backtracking(source: str) -> str | None:
+    for token, name in _FEATURES:
+        if token in source:
+            return name
+    if _BACKREF.search(source):
+        return "a back-reference (\\1...\\9)"
+    if _POSSESSIVE.search(source):
+        return "a possessive quantifier (*+, ++, ?+)"
+    return None
+
+
+class LinearPattern:
+    """A rule pattern compiled with RE2: multi-line (``^`` and ``$`` at line ends), case-insensitive unless asked."""
+
+    __slots__ = ("pattern", "is_case_sensitive", "_regex", "_group")
+
+    def __init__(self, source: str, *, is_case_sensitive: bool = False) -> None:
+        self.pattern = source
+        self.is_case_sensitive = is_case_sensitive
+        feature = _needs_backtracking(source)
+        if feature is not None:
+            raise PatternError(
+                f"uses {feature}, which needs a backtracking engine; rule patterns run on RE2 in linear time:"
+                " rewrite it without it (match the context and name the evidence with a group (?P<match>...))"
+            )
+        options = re2.Options()
+        options.log_errors = False
+        options.case_sensitive = is_case_sensitive
+        try:
+            self._regex: Any = re2.compile("(?m)" + _translate(source), options)
+        except re2.error as exc:
+            raise PatternError(f"not a valid RE2 regular expression: {_message(exc)}") from None
+        self._group: int = int(self._regex.groupindex.get("match", 0))
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Span]:
+        for m in self._regex.finditer(text, pos, len(text) if endpos is None else endpos):
+            start, end = m.span(self._group)
+            if start >= 0:
+                yield Span(text[start:end], start, end)
+
+    def search(self, text: str) -> Span | None:
+        return next(self.finditer(text), None)
+
+    def matches_empty(self) -> bool:
+        return self._regex.match("") is not None
+
+    @staticmethod
+    def union(patterns: tuple[LinearPattern, ...]) -> LinearPattern | None:
+        """All the patterns in one (to find quickly where any may match), or None if they cannot be joined."""
+        if not patterns:
+            return None
+        try:
+            joined = LinearPattern("|".join(f"(?:{p.pattern})" for p in patterns),
+                                   is_case_sensitive=patterns[0].is_case_sensitive)
+        except PatternError:
+            return None
+        joined._group = 0  # where any pattern matches, context included
+        return joined
+
+
+def _message(exc: BaseException) -> str:
+    text = exc.args[0] if exc.args else str(exc)
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
