@@ -72,7 +72,7 @@ CREATE TABLE disagreements (
     reason TEXT,
     run_id INTEGER NOT NULL REFERENCES runs(id),
     created_utc TEXT NOT NULL
-, status TEXT NOT NULL DEFAULT 'disagreement');
+, status TEXT NOT NULL DEFAULT 'disagreement', review TEXT);
 
 CREATE TABLE errors (
     id INTEGER PRIMARY KEY,
@@ -175,7 +175,7 @@ CREATE TABLE flags (
     rules_version TEXT NOT NULL,
     run_id INTEGER NOT NULL REFERENCES runs(id),
     created_utc TEXT NOT NULL
-, confidence TEXT);
+, confidence TEXT, review TEXT);
 
 CREATE TABLE lsh_bands (
     key INTEGER NOT NULL,
@@ -206,6 +206,17 @@ CREATE TABLE reports (
     min_severity TEXT NOT NULL DEFAULT 'info',
     message_id TEXT,
     error TEXT
+);
+
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    flag_id INTEGER REFERENCES flags(id),
+    disagreement_id INTEGER REFERENCES disagreements(id),
+    verdict TEXT NOT NULL CHECK (verdict IN ('dismissed', 'confirmed')),
+    reviewer TEXT NOT NULL,
+    note TEXT,
+    reviewed_utc TEXT NOT NULL,
+    CHECK ((flag_id IS NULL) <> (disagreement_id IS NULL))
 );
 
 CREATE TABLE runs (
@@ -243,6 +254,18 @@ CREATE TABLE stories (
     title TEXT,
     updated_utc TEXT NOT NULL
 );
+
+CREATE VIRTUAL TABLE zone_search USING fts5(article_id UNINDEXED, kind UNINDEXED, text, tokenize = "trigram");
+
+CREATE TABLE 'zone_search_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+
+CREATE TABLE 'zone_search_content'(id INTEGER PRIMARY KEY, c0, c1, c2);
+
+CREATE TABLE 'zone_search_data'(id INTEGER PRIMARY KEY, block BLOB);
+
+CREATE TABLE 'zone_search_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+
+CREATE TABLE 'zone_search_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 
 CREATE TABLE zones (
     id INTEGER PRIMARY KEY,
@@ -300,6 +323,10 @@ CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
 
 CREATE INDEX report_items_report ON report_items (report_id);
 
+CREATE INDEX reviews_disagreement ON reviews (disagreement_id);
+
+CREATE INDEX reviews_flag ON reviews (flag_id);
+
 CREATE INDEX zones_article ON zones (article_id);
 
 CREATE INDEX zones_kind ON zones (kind);
@@ -307,8 +334,9 @@ CREATE INDEX zones_kind ON zones (kind);
 CREATE VIEW article_list AS
 SELECT a.id AS article_id, a.published, coalesce(a.site_name, a.domain) AS outlet, a.title, a.byline, a.domain,
        a.story_id,
-       (SELECT count(*) FROM flags f WHERE f.article_id = a.id) AS flags,
-       (SELECT count(*) FROM disagreements d WHERE d.article_id = a.id OR d.other_article_id = a.id) AS disagreements,
+       (SELECT count(*) FROM flags f WHERE f.article_id = a.id AND f.review IS NOT 'dismissed') AS flags,
+       (SELECT count(*) FROM disagreements d
+        WHERE (d.article_id = a.id OR d.other_article_id = a.id) AND d.review IS NOT 'dismissed') AS disagreements,
        (SELECT c.relation FROM copies c WHERE c.article_id = a.id AND c.is_primary = 1) AS copy_of_earlier,
        a.word_count, a.url, a.location, a.audited_utc
 FROM articles a;
@@ -318,7 +346,7 @@ SELECT d.id AS disagreement_id, d.created_utc, d.status, d.kind, d.confidence,
        a.story_id, d.article_id, coalesce(a.site_name, a.domain) AS outlet, a.published, a.title,
        d.value, d.sentence,
        d.other_article_id, coalesce(o.site_name, o.domain) AS other_outlet, o.published AS other_published,
-       o.title AS other_title, d.other_value, d.other_sentence, d.rule_id, d.reason
+       o.title AS other_title, d.other_value, d.other_sentence, d.rule_id, d.reason, d.review
 FROM disagreements d JOIN articles a ON a.id = d.article_id LEFT JOIN articles o ON o.id = d.other_article_id;
 
 CREATE VIEW flag_details AS
@@ -326,7 +354,7 @@ SELECT f.id AS flag_id, f.created_utc, f.severity, f.category, f.rule_id, f.mess
        coalesce(json_extract(f.evidence, '$.matched'), json_extract(f.evidence, '$.match'),
                 json_extract(f.evidence, '$.text')) AS matched,
        f.zone, f.article_id, a.title, coalesce(a.site_name, a.domain) AS outlet, a.domain, a.published,
-       a.story_id, a.url
+       a.story_id, a.url, f.review
 FROM flags f JOIN articles a ON a.id = f.article_id;
 
 CREATE VIEW flag_totals AS
@@ -430,6 +458,22 @@ CREATE TRIGGER flag_counts_insert AFTER INSERT ON flags BEGIN
         last_flagged_utc = max(coalesce(last_flagged_utc, ''), coalesce(excluded.last_flagged_utc, ''));
 END;
 
+CREATE TRIGGER flag_counts_review AFTER UPDATE OF review ON flags
+WHEN (old.review IS 'dismissed') <> (new.review IS 'dismissed') BEGIN
+    UPDATE flag_counts SET flags = flags - 1
+    WHERE new.review IS 'dismissed'
+      AND source = coalesce((SELECT s.key FROM articles a JOIN sources s ON s.id = a.source_id
+                             WHERE a.id = new.article_id), '(no source)')
+      AND category = new.category AND severity = new.severity;
+    DELETE FROM flag_counts WHERE flags <= 0;
+    INSERT INTO flag_counts (source, domain, category, severity, flags, last_flagged_utc)
+    SELECT coalesce((SELECT s.key FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.id = new.article_id),
+                    '(no source)'),
+           (SELECT domain FROM articles WHERE id = new.article_id), new.category, new.severity, 1, new.created_utc
+    WHERE new.review IS NOT 'dismissed'
+    ON CONFLICT (source, category, severity) DO UPDATE SET flags = flags + 1;
+END;
+
 CREATE TRIGGER flag_counts_update AFTER UPDATE OF article_id, category, severity ON flags BEGIN
     UPDATE flag_counts SET flags = flags - 1
     WHERE source = coalesce((SELECT s.key FROM articles a JOIN sources s ON s.id = a.source_id
@@ -455,4 +499,20 @@ END;
 
 CREATE TRIGGER report_items_story_delete AFTER DELETE ON stories BEGIN
     DELETE FROM report_items WHERE kind = 'story' AND item_id = old.id;
+END;
+
+CREATE TRIGGER reviews_apply AFTER INSERT ON reviews BEGIN
+    UPDATE flags SET review = new.verdict WHERE id = new.flag_id;
+    UPDATE disagreements SET review = new.verdict WHERE id = new.disagreement_id;
+END;
+
+CREATE TRIGGER zone_search_delete AFTER DELETE ON zones BEGIN
+    DELETE FROM zone_search WHERE rowid = old.id;
+END;
+
+CREATE TRIGGER zone_search_insert AFTER INSERT ON zones BEGIN
+    INSERT INTO zone_search (rowid, article_id, kind, text)
+    SELECT new.id, new.article_id, new.kind,
+           substr(p.page_text, new.start_offset + 1, new.end_offset - new.start_offset)
+    FROM pages p WHERE p.article_id = new.article_id;
 END;

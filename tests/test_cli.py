@@ -203,7 +203,7 @@ def test_unusable_database_is_a_usage_error(tmp_path: Path) -> None:
 def test_every_command_has_help() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("audit", "schema", "story", "show"):
+    for command in ("audit", "schema", "story", "show", "review"):
         help_text = runner.invoke(app, [command, "--help"])
         assert help_text.exit_code == 0 and command in result.output
         assert len(help_text.output.strip()) > 50
@@ -227,7 +227,7 @@ def test_show_lists_copies_and_matching_passages(audited: sqlite_utils.Database,
     excerpt = _by_location(audited, "tradelines_velsund_excerpt.txt")
     result = runner.invoke(app, ["show", excerpt["location"], "--db", str(tmp_path / "audit.db")])
     assert result.exit_code == 0, result.output
-    assert "excerpt — copied from #" in result.output and "[primary source]" in result.output
+    assert "excerpt — derives from #" in result.output and "[primary source]" in result.output
     assert "Valdoria and Seravand signed an agreement" in result.output
     missing = runner.invoke(app, ["show", "no-such-article", "--db", str(tmp_path / "audit.db")])
     assert missing.exit_code == 2 and "no such article" in missing.output

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from . import audit, outputs, rules, stories
+from . import audit, outputs, review, rules, stories
 
 app = typer.Typer(
     help="Source reliability and provenance checker for news.",
@@ -49,6 +49,7 @@ app.command("sources")(rules.sources_command)
 app.command("serve")(outputs.serve_command)
 app.command("report")(outputs.report_command)
 app.command("watch")(outputs.watch_command)
+app.command("review")(review.review_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -110,10 +110,15 @@ def _article_line(event: ArticleResult) -> str:
     date = (s["published"] or "no date")[:10]
     tag = "new  " if event.status == "new" else "known"
     extra = f", story {s['story_id']}" if s["story_id"] is not None else ""
-    return (
+    copies = f", {s['copies']} copy link(s)" if s.get("copies") else ""
+    worst = s.get("worst")
+    line = (
         f"{tag} #{s['id']:<5} {date:<10}  {clip(outlet, 24):<24}  {clip(title, 70)}\n"
-        f"      {event.location}  ({s['flags']} flag(s), {s['disagreements']} disagreement(s){extra})"
+        f"      {event.location}  ({s['flags']} flag(s), {s['disagreements']} disagreement(s){copies}{extra})"
     )
+    if worst:
+        line += f"\n      worst: {worst['severity']}[{worst['rule_id']}] {clip(' '.join(worst['message'].split()), 90)}"
+    return line
 
 
 def print_problem(event: ProblemResult, as_json: bool, progress: Progress) -> None:

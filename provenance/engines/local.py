@@ -174,7 +174,9 @@ def _run_batch(batch: list[Document | InputProblem], run: _Run) -> Iterator[Even
     with run.store.transaction():
         for entry in entries:
             events.extend(_store(entry, run))
-    yield from events
+    # A later article of the batch may have joined an earlier one to a story: summarise after the copy stage.
+    yield from (ArticleResult(e.location, e.article_id, e.status, run.store.article_summary(e.article_id))
+                if isinstance(e, ArticleResult) else e for e in events)
 
 
 def _extract_all(docs: list[Document], run: _Run) -> list[_Extracted | InputProblem]:

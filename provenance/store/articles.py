@@ -158,18 +158,28 @@ class ArticlesStore(StoreBase):
         return [(int(r[0]), bytes(r[1]), bytes(r[2])) for r in rows]
 
     def article_summary(self, article_id: int) -> dict[str, Any]:
+        """What the audit line says of an article: where it is, its story, what was found, and the worst finding."""
         row = self.db.execute(
             """SELECT a.id, a.location, a.title, coalesce(a.site_name, a.domain) AS outlet, a.domain,
                       a.published, a.story_id,
-                      (SELECT count(*) FROM flags f WHERE f.article_id = a.id) AS flags,
+                      (SELECT count(*) FROM flags f WHERE f.article_id = a.id AND f.review IS NOT 'dismissed') AS flags,
                       (SELECT count(*) FROM disagreements d
-                         WHERE d.article_id = a.id OR d.other_article_id = a.id) AS disagreements,
-                      (SELECT count(*) FROM copies c WHERE a.id IN (c.article_id, c.source_id)) AS copies
+                         WHERE (d.article_id = a.id OR d.other_article_id = a.id) AND d.review IS NOT 'dismissed')
+                         AS disagreements,
+                      (SELECT count(*) FROM copies c
+                         WHERE a.id IN (c.article_id, c.source_id) AND c.relation != 'related') AS copies
                FROM articles a WHERE a.id = ?""",
             [article_id],
         ).fetchone()
         names = ("id", "location", "title", "outlet", "domain", "published", "story_id", "flags", "disagreements", "copies")
-        return dict(zip(names, row, strict=True))
+        summary = dict(zip(names, row, strict=True))
+        worst = self.db.execute(
+            """SELECT severity, rule_id, message FROM flags WHERE article_id = ? AND review IS NOT 'dismissed'
+               ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id LIMIT 1""",
+            [article_id],
+        ).fetchone()
+        summary["worst"] = dict(zip(("severity", "rule_id", "message"), worst, strict=True)) if worst else None
+        return summary
 
     def find_article(self, ref: str) -> int | None:
         """An article id from an id, a location or a URL."""

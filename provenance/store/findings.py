@@ -10,7 +10,10 @@ from typing import Any
 from .base import StoreBase, utc_text
 from ..models import Disagreement, Fact, Finding
 
-__all__ = ["FindingsStore"]
+__all__ = ["OWN_ZONES", "FindingsStore"]
+
+#: Zones of a page that are the article's own text: what a credited outlet answers for.
+OWN_ZONES = ("title", "standfirst", "byline", "body", "caption", "disclaimer")
 
 
 class FindingsStore(StoreBase):
@@ -67,25 +70,58 @@ class FindingsStore(StoreBase):
         )
 
     def source_stats(self) -> list[dict[str, Any]]:
-        """Per source: articles, articles by worst flag, disagreements, stories originated and copies made."""
+        """Per source: articles, the findings charged to it, disagreements, stories originated and copies made.
+
+        A finding is charged to the source of its article when it sits in the article's own text
+        (``OWN_ZONES``, or the article as a whole); a finding in the page around it (spam blocks,
+        navigation, footers) is charged only when the domain that served the page is known, as the
+        source is then that domain. Flags in one zone of a page are one finding (two rules that see
+        the same spam block), at the worst severity; dismissed flags and disagreements count for nothing.
+        ``article_findings`` holds, per article with a charged finding, its findings by severity.
+        """
+        own = ",".join(f"'{kind}'" for kind in OWN_ZONES)
         cursor = self.db.execute(
-            """WITH worst AS (
-                   SELECT article_id, min(CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) AS rank
-                   FROM flags GROUP BY article_id)
+            f"""WITH blocks AS (
+                   SELECT f.article_id,
+                          coalesce((SELECT 'z' || z.id FROM zones z
+                                    WHERE z.article_id = f.article_id AND z.kind = f.zone
+                                      AND f.start_offset >= z.start_offset AND f.start_offset < z.end_offset
+                                    ORDER BY z.start_offset LIMIT 1), 'f' || f.id) AS block,
+                          min(CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END) AS rank,
+                          max(f.zone IS NULL OR f.zone IN ({own}) OR a.domain IS NOT NULL) AS charged
+                   FROM flags f JOIN articles a ON a.id = f.article_id
+                   WHERE f.review IS NOT 'dismissed'
+                   GROUP BY f.article_id, block),
+               per_article AS (
+                   SELECT article_id, min(rank) FILTER (WHERE charged) AS worst,
+                          sum(charged AND rank = 0) AS e, sum(charged AND rank = 1) AS w, sum(charged AND rank = 2) AS i,
+                          sum(NOT charged) AS uncharged
+                   FROM blocks GROUP BY article_id)
                SELECT s.key, s.domain, s.name, count(a.id) AS articles,
-                      sum(w.rank = 0) AS flagged_error, sum(w.rank = 1) AS flagged_warning, sum(w.rank = 2) AS flagged_info,
+                      sum(p.worst = 0) AS flagged_error, sum(p.worst = 1) AS flagged_warning, sum(p.worst = 2) AS flagged_info,
                       (SELECT count(*) FROM disagreements d JOIN articles x ON x.id IN (d.article_id, d.other_article_id)
-                        WHERE x.source_id = s.id AND d.status = 'disagreement') AS disagreements,
+                        WHERE x.source_id = s.id AND d.status = 'disagreement' AND d.review IS NOT 'dismissed')
+                        AS disagreements,
                       (SELECT count(*) FROM copies c JOIN articles x ON x.id = c.source_id
                         WHERE x.source_id = s.id AND c.is_primary = 1) AS originated,
                       (SELECT count(*) FROM copies c JOIN articles x ON x.id = c.article_id
-                        WHERE x.source_id = s.id AND c.is_primary = 1) AS copied
-               FROM sources s LEFT JOIN articles a ON a.source_id = s.id LEFT JOIN worst w ON w.article_id = a.id
+                        WHERE x.source_id = s.id AND c.is_primary = 1) AS copied,
+                      sum(p.uncharged) AS uncharged,
+                      group_concat(CASE WHEN p.worst IS NOT NULL THEN p.e || ' ' || p.w || ' ' || p.i END, ',')
+                        AS article_findings
+               FROM sources s LEFT JOIN articles a ON a.source_id = s.id LEFT JOIN per_article p ON p.article_id = a.id
                GROUP BY s.id ORDER BY s.key"""
         )
         names = [d[0] for d in cursor.description]
-        return [{k: (v or 0) if k not in ("key", "domain", "name") else v for k, v in zip(names, row, strict=True)}
-                for row in cursor.fetchall()]
+        rows = []
+        for row in cursor.fetchall():
+            item: dict[str, Any] = {k: (v or 0) if k not in ("key", "domain", "name", "article_findings") else v
+                    for k, v in zip(names, row, strict=True)}
+            item["article_findings"] = tuple(
+                tuple(int(n) for n in part.split()) for part in (item["article_findings"] or "").split(",") if part
+            )
+            rows.append(item)
+        return rows
 
     def save_scores(self, scores: Sequence[dict[str, Any]], now: dt.datetime) -> None:
         stamp = utc_text(now)
@@ -94,3 +130,55 @@ class FindingsStore(StoreBase):
                    prior = :prior, scored_utc = :stamp WHERE key = :key""",
             [{**score, "stamp": stamp} for score in scores],
         )
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def flags_of(self, article_id: int) -> list[dict[str, Any]]:
+        """An article's flags, worst first, each with its latest review (who, when, why)."""
+        return self._rows(
+            """SELECT f.id, f.rule_id, f.category, f.severity, f.message, f.zone, f.start_offset, f.end_offset,
+                      coalesce(json_extract(f.evidence, '$.match'), json_extract(f.evidence, '$.matched')) AS matched,
+                      f.confidence, f.review, r.reviewer, r.note AS review_note, r.reviewed_utc
+               FROM flags f LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE flag_id = f.id)
+               WHERE f.article_id = ?
+               ORDER BY CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.start_offset, f.id""",
+            [article_id],
+        )
+
+    def fact_rows(self, article_id: int) -> list[dict[str, Any]]:
+        return self._rows(
+            """SELECT id, kind, slot, value, unit, qualifier, text, resolved, sentence FROM facts
+               WHERE article_id = ? ORDER BY start_offset""",
+            [article_id],
+        )
+
+    def disagreements_of(self, article_id: int | None = None, story_id: int | None = None) -> list[dict[str, Any]]:
+        """Disagreements and inconsistencies naming an article (either side), or any member of a story."""
+        where = ("? IN (d.article_id, d.other_article_id)" if story_id is None else
+                 "(a.story_id = ? OR d.other_article_id IN (SELECT id FROM articles WHERE story_id = ?))")
+        params = [article_id] if story_id is None else [story_id, story_id]
+        return self._rows(
+            f"""SELECT d.id, d.status, d.kind, d.article_id, coalesce(a.site_name, a.domain) AS outlet,
+                       a.published, d.value, d.sentence, d.other_article_id,
+                       coalesce(o.site_name, o.domain) AS other_outlet, o.published AS other_published,
+                       d.other_value, d.other_sentence, d.rule_id, d.confidence, d.reason, d.review
+                FROM disagreements d JOIN articles a ON a.id = d.article_id
+                LEFT JOIN articles o ON o.id = d.other_article_id
+                WHERE {where} ORDER BY d.status, d.kind, d.id""",
+            params,
+        )
+
+    def add_review(self, item: str, item_id: int, verdict: str, reviewer: str, note: str | None,
+                   now: dt.datetime) -> int:
+        """Record a person's verdict on a flag or a disagreement; the latest one counts."""
+        table = {"flag": "flags", "disagreement": "disagreements"}[item]
+        if not self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [item_id]).fetchone():
+            raise KeyError(item_id)
+        cursor = self.db.execute(
+            f"INSERT INTO reviews ({item}_id, verdict, reviewer, note, reviewed_utc) VALUES (?, ?, ?, ?, ?)",
+            [item_id, verdict, reviewer, note, utc_text(now)],
+        )
+        return int(cursor.lastrowid or 0)

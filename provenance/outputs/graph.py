@@ -1,0 +1,191 @@
+"""A story's derivation graph as an SVG picture, laid out in pure Python (no graphviz).
+
+Nodes are the story's articles (outlet, date, id, headline), in layers: the origin (or a
+node standing for an unseen common source, when no copy can be shown to be first) at the
+top, each copy one layer below the article it derives from, and within a layer in time
+order. Edges are the copy links between members: an arrow from source to copy for a known
+direction (thick for the primary source, thin for another earlier copy), a dashed line
+without arrowhead when the direction is unknown; each is labelled with its relation and
+similarity, and drawn wider the more similar the texts. ``related`` links are not copies
+and are not drawn.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["GraphEdge", "GraphNode", "StoryGraph", "load_story_graph", "render_svg"]
+
+_NODE_W, _NODE_H, _GAP_X, _GAP_Y, _MARGIN = 230, 58, 40, 70, 20
+_COLORS = {"duplicate": "#7a1f1f", "reprint": "#b5472b", "excerpt": "#c27c0e", "rewrite": "#1f5f8b"}
+
+
+@dataclass(frozen=True, slots=True)
+class GraphNode:
+    id: int
+    outlet: str
+    published: str | None
+    title: str
+    flags: int = 0
+    is_origin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GraphEdge:
+    source_id: int
+    article_id: int
+    relation: str
+    direction: str  # derived | unknown
+    similarity: float
+    is_primary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoryGraph:
+    story_id: int
+    title: str
+    origin_id: int | None
+    origin_reason: str
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+
+
+def load_story_graph(conn: sqlite3.Connection, story_id: int) -> StoryGraph | None:
+    """A story's members and the copy links between them, read from the audit database."""
+    story = conn.execute("SELECT title, origin_id, origin_reason FROM stories WHERE id = ?", [story_id]).fetchone()
+    if story is None:
+        return None
+    members = conn.execute(
+        """SELECT a.id, coalesce(a.site_name, a.domain, '(unknown outlet)'), a.published, coalesce(a.title, '(no title)'),
+                  (SELECT count(*) FROM flags f WHERE f.article_id = a.id AND f.review IS NOT 'dismissed')
+           FROM articles a WHERE a.story_id = ? ORDER BY a.published IS NULL, a.published, a.id""",
+        [story_id],
+    ).fetchall()
+    ids = [m[0] for m in members]
+    marks = ",".join("?" * len(ids))
+    links = conn.execute(
+        f"""SELECT source_id, article_id, relation, direction, similarity, is_primary FROM copies
+            WHERE relation != 'related' AND article_id IN ({marks}) AND source_id IN ({marks}) ORDER BY id""",
+        [*ids, *ids],
+    ).fetchall() if ids else []
+    nodes = tuple(GraphNode(m[0], m[1], m[2], m[3], m[4], m[0] == story[1]) for m in members)
+    edges = tuple(GraphEdge(int(s), int(a), r, d, float(sim or 0), bool(p)) for s, a, r, d, sim, p in links)
+    return StoryGraph(story_id, story[0] or "(no title)", story[1], story[2] or "", nodes, edges)
+
+
+def _layers(graph: StoryGraph) -> list[list[GraphNode]]:
+    by_id = {n.id: n for n in graph.nodes}
+    parent = {e.article_id: e.source_id for e in graph.edges if e.is_primary and e.direction == "derived"}
+    depth: dict[int, int] = {}
+
+    def depth_of(node_id: int, seen: frozenset[int] = frozenset()) -> int:
+        if node_id not in depth:
+            up = parent.get(node_id)
+            depth[node_id] = 0 if up is None or up not in by_id or up in seen else depth_of(up, seen | {node_id}) + 1
+        return depth[node_id]
+
+    shift = 1 if graph.origin_id is None else 0
+    layers: list[list[GraphNode]] = []
+    for node in graph.nodes:
+        level = depth_of(node.id) + shift
+        while len(layers) <= level:
+            layers.append([])
+        layers[level].append(node)
+    return layers
+
+
+def render_svg(graph: StoryGraph) -> str:
+    """The graph as a standalone SVG document (no scripts, no external resources)."""
+    layers = _layers(graph)
+    unseen = graph.origin_id is None
+    if unseen and not layers:
+        layers = [[]]
+    widest = max([len(layer) for layer in layers] + [1])
+    width = max(640, _MARGIN * 2 + widest * _NODE_W + (widest - 1) * _GAP_X)
+    height = _MARGIN * 2 + 30 + len(layers) * _NODE_H + (len(layers) - 1) * _GAP_Y + 50
+    pos: dict[int, tuple[float, float]] = {}
+    for level, layer in enumerate(layers):
+        row_w = len(layer) * _NODE_W + (len(layer) - 1) * _GAP_X
+        x0 = (width - row_w) / 2
+        for i, node in enumerate(layer):
+            pos[node.id] = (x0 + i * (_NODE_W + _GAP_X), _MARGIN + 30 + level * (_NODE_H + _GAP_Y))
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" class="story-graph" '
+        f'font-family="Helvetica, Arial, sans-serif" font-size="12">',
+        f"<title>Story {graph.story_id}: {escape(graph.title)}</title>",
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse" '
+        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>',
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        f'<text x="{_MARGIN}" y="{_MARGIN + 8}" font-size="14" font-weight="bold">'
+        f"Story {graph.story_id}: {escape(_clip(graph.title, 90))}</text>",
+    ]
+    if unseen:
+        cx = width / 2
+        out.append(f'<g class="node unseen-source"><ellipse cx="{cx:.0f}" cy="{_MARGIN + 30 + _NODE_H / 2:.0f}" '
+                   f'rx="{_NODE_W / 2:.0f}" ry="{_NODE_H / 2:.0f}" fill="#f4f4f4" stroke="#888" stroke-dasharray="5 4"/>'
+                   f'<text x="{cx:.0f}" y="{_MARGIN + 30 + _NODE_H / 2 - 4:.0f}" text-anchor="middle" font-style="italic">'
+                   'unseen common source</text>'
+                   f'<text x="{cx:.0f}" y="{_MARGIN + 30 + _NODE_H / 2 + 12:.0f}" text-anchor="middle" fill="#666">'
+                   'none shown to be first</text></g>')
+        for node in layers[1] if len(layers) > 1 else []:
+            x, y = pos[node.id]
+            out.append(f'<line class="edge edge-unseen" x1="{cx:.0f}" y1="{_MARGIN + 30 + _NODE_H:.0f}" '
+                       f'x2="{x + _NODE_W / 2:.0f}" y2="{y:.0f}" stroke="#aaa" stroke-dasharray="5 4"/>')
+    for edge in graph.edges:
+        if edge.source_id not in pos or edge.article_id not in pos:
+            continue
+        out.append(_edge(edge, pos[edge.source_id], pos[edge.article_id]))
+    for node in graph.nodes:
+        out.append(_node(node, *pos[node.id]))
+    legend_y = height - _MARGIN - 18
+    out.append(f'<text class="legend" x="{_MARGIN}" y="{legend_y:.0f}" fill="#555">arrow: source → copy (thick: primary '
+               'source); dashed: direction unknown; line width: similarity</text>')
+    out.append(f'<text class="legend" x="{_MARGIN}" y="{legend_y + 16:.0f}" fill="#555">origin: '
+               f'{escape(_clip(graph.origin_reason, 90))}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _edge(edge: GraphEdge, source: tuple[float, float], copy: tuple[float, float]) -> str:
+    sx, sy = source[0] + _NODE_W / 2, source[1]
+    cx, cy = copy[0] + _NODE_W / 2, copy[1]
+    if sy < cy:
+        y1, y2 = sy + _NODE_H, cy
+    elif sy > cy:
+        y1, y2 = sy, cy + _NODE_H
+    else:  # same layer: from side to side
+        y1 = y2 = sy + _NODE_H / 2
+        sx, cx = (source[0] + _NODE_W, copy[0]) if source[0] < copy[0] else (source[0], copy[0] + _NODE_W)
+    color = _COLORS.get(edge.relation, "#444")
+    width = 1 + 3 * max(0.0, min(1.0, edge.similarity)) + (1 if edge.is_primary else 0)
+    known = edge.direction == "derived"
+    style = ' marker-end="url(#arrow)"' if known else ' stroke-dasharray="6 4"'
+    label = f"{edge.relation} {edge.similarity:.2f}" + ("" if known else " (direction unknown)")
+    mx, my = (sx + cx) / 2, (y1 + y2) / 2
+    return (f'<g class="edge edge-{edge.relation}" data-source="{edge.source_id}" data-copy="{edge.article_id}">'
+            f'<title>#{edge.article_id} {escape(label)} of #{edge.source_id}</title>'
+            f'<line x1="{sx:.0f}" y1="{y1:.0f}" x2="{cx:.0f}" y2="{y2:.0f}" stroke="{color}" '
+            f'stroke-width="{width:.1f}"{style}/>'
+            f'<text x="{mx + 6:.0f}" y="{my:.0f}" fill="{color}">{escape(label)}</text></g>')
+
+
+def _node(node: GraphNode, x: float, y: float) -> str:
+    fill, stroke = ("#fff4d6", "#c27c0e") if node.is_origin else ("#eef3f8", "#1f5f8b")
+    date = (node.published or "no date")[:10]
+    head = f"#{node.id} {node.outlet}"
+    tag = " · origin" if node.is_origin else ""
+    flags = f" · {node.flags} flag{'s' if node.flags != 1 else ''}" if node.flags else ""
+    return (f'<g class="node{" origin" if node.is_origin else ""}" data-article="{node.id}">'
+            f'<title>{escape(node.title)}</title>'
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{_NODE_W}" height="{_NODE_H}" rx="6" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="{2 if node.is_origin else 1}"/>'
+            f'<text x="{x + 8:.0f}" y="{y + 17:.0f}" font-weight="bold">{escape(_clip(head, 32))}</text>'
+            f'<text x="{x + 8:.0f}" y="{y + 33:.0f}" fill="#333">{escape(date + tag + flags)}</text>'
+            f'<text x="{x + 8:.0f}" y="{y + 49:.0f}" fill="#555">{escape(_clip(node.title, 34))}</text></g>')
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
