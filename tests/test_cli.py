@@ -242,3 +242,24 @@ def test_summary_names_the_story_only_of_articles_in_one(tmp_path: Path) -> None
         (summary,) = [line for line in lines if line.strip().startswith(str(EXAMPLES / "text" / name))]
         assert (", story " in summary) is in_story, summary
     assert "None" not in result.output
+
+
+def test_a_db_in_a_missing_directory_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "mistyped" / "dir" / "audit.db"
+    result = _audit(str(EXAMPLES / "records.jsonl"), "--db", str(target))
+    assert result.exit_code == 2 and f"no such directory: {target.parent}" in result.output
+    assert not (tmp_path / "mistyped").exists()
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    db = tmp_path / "audit.db"
+    assert _audit(str(EXAMPLES / "records.jsonl"), "--db", str(db), "--quiet").exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--db", str(db), "--port", str(port)])
+    assert result.exit_code == 2 and f"port {port} on 127.0.0.1 is busy" in result.output
+    assert "Serving" not in result.output and "Traceback" not in result.output

@@ -15,10 +15,11 @@ import typer
 from ..errors import ProvenanceError
 from ..ingest.fetch import DEFAULT_TIMEOUT, FetchOptions
 from ..ingest.readers import DEFAULT_MAX_BYTES, IngestOptions
+from ..ingest.feeds import Feed
 from ..models import InputProblem
 from ..engines.local import DEFAULT_BATCH_SIZE, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, utc_now
 from ..store.sqlite import AuditStore
-from .common import DbOption, RulesOption, clip, db_path_of, fail, load_rule_set
+from .common import DbOption, RulesOption, checked_db_path, clip, fail, load_rule_set
 
 def audit_command(
     paths: Annotated[list[str] | None, typer.Argument(
@@ -44,7 +45,7 @@ def audit_command(
         min(os.cpu_count() or 1, 8)),
 ) -> None:
     """Audit articles (files, URLs, WARC archives, feed items) and write them to the audit database."""
-    db_path = db_path_of(db)
+    db_path = checked_db_path(db)
     if not paths and not feed:
         raise fail("nothing to audit", "Give files, directories or URLs, or --feed URL.")
     try:
@@ -187,9 +188,9 @@ class FeedRun:
         """Read the feeds, print their problems, and return the URLs of the items still to audit."""
         from ..ingest.feeds import read_feeds
 
-        self.feed_urls = _feed_urls(given)
+        self.feed_urls, saved = _feed_urls(given)
         pending: list[str] = []
-        for feed in read_feeds(self.feed_urls, self.fetch):
+        for feed in [*saved, *read_feeds([u for u in self.feed_urls if not u.startswith("file:")], self.fetch)]:
             if feed.problem is not None:
                 self.problems.append(InputProblem(feed.url, feed.problem))
             self.problems.extend(feed.problems)
@@ -217,21 +218,32 @@ class FeedRun:
         return RunResult(run.run_id, counts)
 
 
-def _feed_urls(given: list[str]) -> list[str]:
-    """Feed URLs from --feed values: a URL, or a file of URLs."""
-    from ..ingest.feeds import read_feed_list
+def _feed_urls(given: list[str]) -> tuple[list[str], list[Feed]]:
+    """Feed URLs from --feed values (a URL, or a file of URLs), and the feeds saved as local files.
+
+    A local file that holds a feed itself (RSS or Atom XML) is read as that feed, named by its
+    file URI; any other file is a list of feed URLs.
+    """
+    from ..ingest.feeds import parse_feed, read_feed_list
 
     urls: list[str] = []
+    saved: list[Feed] = []
     for value in given:
         if value[:8].lower().startswith(("http://", "https://")):
             urls.append(value)
             continue
         try:
-            urls.extend(read_feed_list(Path(value).read_text(encoding="utf-8")))
+            data = Path(value).read_bytes()
+            if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+                uri = Path(value).resolve().as_uri()
+                urls.append(uri)
+                saved.append(parse_feed(data, uri))
+                continue
+            urls.extend(read_feed_list(data.decode("utf-8")))
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise ProvenanceError(f"cannot read the list of feeds ({reason})", source=value) from None
-    return list(dict.fromkeys(urls))
+    return list(dict.fromkeys(urls)), saved
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from ..errors import ProvenanceError
 from ..rules.engine import RuleSet, load_rules
 from ..store.sqlite import AuditStore
 
-__all__ = ["DEFAULT_DB", "DbOption", "RulesOption", "clip", "db_path_of", "fail", "load_rule_set", "open_read_only",
+__all__ = ["DEFAULT_DB", "DbOption", "RulesOption", "checked_db_path", "clip", "db_path_of", "fail", "load_rule_set", "open_read_only",
            "rule_dirs"]
 
 DEFAULT_DB = Path("db") / "audit.db"
@@ -33,6 +33,15 @@ def db_path_of(db: Path | None) -> Path:
         return db
     env = os.environ.get("PROVENANCE_DB")
     return Path(env) if env else DEFAULT_DB
+
+
+def checked_db_path(db: Path | None) -> Path:
+    """The database path; one given with --db must be in a directory that exists (a typo makes no new database)."""
+    path = db_path_of(db)
+    if db is not None and not path.parent.is_dir():
+        raise fail(f"{path}: no such directory: {path.parent}",
+                   "Check the spelling of --db; create the directory first for a new database.")
+    return path
 
 
 def fail(message: str, hint: str | None = None) -> typer.Exit:

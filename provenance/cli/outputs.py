@@ -15,7 +15,7 @@ from ..ingest.readers import DEFAULT_MAX_BYTES, IngestOptions
 from ..engines.local import AuditOptions, ProblemResult, RunResult, audit
 from ..store.sqlite import AuditStore, utc_text
 from .audit import FeedRun, Progress, print_problem, watch_lock
-from .common import DbOption, db_path_of, fail
+from .common import DbOption, checked_db_path, db_path_of, fail
 
 def serve_command(
     db: DbOption = None,
@@ -34,6 +34,15 @@ def serve_command(
         AuditStore.open(db_path).close()  # bring the schema up to date, as every command does
     except ProvenanceError as exc:
         typer.echo(f"warning: {exc}; serving the schema as it is", err=True)
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise fail(f"port {port} on 127.0.0.1 is busy ({exc.strerror or exc})",
+                       f"Another server is running there: stop it, or pick another port with --port {port + 1}.") from None
     mode = "read-write" if writable else "read-only"
     typer.echo(f"Serving {db_path} ({mode}) at http://127.0.0.1:{port}/{db_path.stem} — Ctrl-C to stop.", err=True)
     serve(db_path, port=port, read_only=not writable)
@@ -101,8 +110,18 @@ def report_command(
         raise fail(f"{db_path}: no audit database here", "Run `provenance audit PATH` first, or give --db.")
     try:
         if email or dry_run:
-            settings = smtp_settings(os.environ, settings_file)
-            recipients = recipients_from(os.environ, settings_file, to or [])
+            try:
+                settings = smtp_settings(os.environ, settings_file)
+                recipients = recipients_from(os.environ, settings_file, to or [])
+            except MailError:
+                if not dry_run:
+                    raise
+                # A dry run sends nothing: it needs no SMTP server, sender or recipient to show the message.
+                from ..outputs.mail import SmtpSettings
+
+                settings = SmtpSettings(host="(no SMTP server set)", port=25,
+                                        mail_from=os.environ.get("PROVENANCE_MAIL_FROM") or "provenance@localhost")
+                recipients = list(to or []) or ["recipient@localhost"]
             if not dry_run:
                 result = send_report(db_path, recipients=recipients, settings=settings, now=lambda: dt.datetime.now(dt.timezone.utc),
                                      window=Window(since_utc, severity), base_url=base, shown=limit, lock_timeout=lock_timeout)
@@ -120,7 +139,7 @@ def report_command(
             if report.is_empty:
                 typer.echo("Nothing new: no message would be sent.")
             else:
-                typer.echo(build_email(report, settings, recipients, now).as_string(), nl=False)
+                _print_message(build_email(report, settings, recipients, now))
         elif as_json:
             typer.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
         elif as_markdown:
@@ -156,7 +175,7 @@ def watch_command(
     item and no problem. A second watch on the same database while one runs
     does nothing. Exit code 1 when some item or feed could not be audited.
     """
-    db_path = db_path_of(db)
+    db_path = checked_db_path(db)
     with watch_lock(db_path) as is_locked:
         if not is_locked:
             typer.echo(f"another `provenance watch` is running on {db_path}; nothing done", err=True)
@@ -198,3 +217,16 @@ def watch_command(
     if counts["errors"]:
         raise typer.Exit(1)
 
+
+
+def _print_message(message: Any) -> None:
+    """An email as a person reads it: its headers, then each part decoded (no base64)."""
+    for header in ("From", "To", "Subject", "Date", "Message-ID"):
+        if message[header]:
+            typer.echo(f"{header}: {message[header]}")
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        typer.echo(f"\n--- {part.get_content_type()} ---")
+        content = part.get_content()
+        typer.echo(content if isinstance(content, str) else f"({len(content)} bytes)")

@@ -92,7 +92,7 @@ SELECT f.id, f.created_utc, f.severity, f.category, f.rule_id, f.message, f.evid
        coalesce(a.site_name, a.domain) AS outlet, a.published, a.url, s.key AS source_key
 FROM flags f LEFT JOIN articles a ON a.id = f.article_id LEFT JOIN sources s ON s.id = a.source_id
 WHERE ({_RANK.format('f.severity')}) >= :rank AND (:since IS NULL OR f.created_utc >= :since)
-  AND {_UNREPORTED.format('flag', 'f.id')}
+  AND f.review IS NOT 'dismissed' AND {_UNREPORTED.format('flag', 'f.id')}
 ORDER BY ({_RANK.format('f.severity')}) DESC, f.article_id, f.id"""
 
 _DISAGREEMENTS = f"""
@@ -103,7 +103,7 @@ SELECT d.id, d.created_utc, d.status, d.kind, d.article_id, a.title, coalesce(a.
 FROM disagreements d LEFT JOIN articles a ON a.id = d.article_id LEFT JOIN articles o ON o.id = d.other_article_id
      LEFT JOIN sources s ON s.id = a.source_id
 WHERE (CASE WHEN d.status = 'update' THEN 0 ELSE 1 END) >= :rank AND (:since IS NULL OR d.created_utc >= :since)
-  AND {_UNREPORTED.format('disagreement', 'd.id')}
+  AND d.review IS NOT 'dismissed' AND {_UNREPORTED.format('disagreement', 'd.id')}
 ORDER BY d.id"""
 
 _STORIES = f"""

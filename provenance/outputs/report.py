@@ -223,7 +223,8 @@ def build_report(
     flags = tuple(
         FlagItem(
             id=r["id"], created_utc=r["created_utc"], severity=r["severity"], category=r["category"],
-            rule_id=r["rule_id"], message=r["message"], matched=_matched(r.get("evidence")),
+            rule_id=r["rule_id"], message=_masked_message(r["category"], r["rule_id"], r["message"]),
+            matched=_masked(r["category"], r["rule_id"], _matched(r.get("evidence"))),
             article_id=r["article_id"], title=r.get("title"), outlet=r.get("outlet"), published=r.get("published"),
             url=r.get("url"), source_key=r.get("source_key"),
         )
@@ -254,6 +255,29 @@ def build_report(
         last_report_utc=last_report_utc, flags=flags, disagreements=disagreements, stories=stories,
         sources=_worst_sources(flags, disagreements, rows.get("sources", ()), worst), links=links, shown=shown,
     )
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _is_withheld(category: str, rule_id: str, text: str) -> bool:
+    """Spam keyword blocks (adult and gambling terms, CJK link farms) that mail filters quarantine."""
+    return category == "seo-spam" and ("adult" in rule_id or bool(_CJK.search(text)))
+
+
+def _masked_message(category: str, rule_id: str, message: str) -> str:
+    """A spam flag's message without the keywords it quotes."""
+    if not _is_withheld(category, rule_id, message):
+        return message
+    head = re.split(r"[:(]", message, maxsplit=1)[0].strip()
+    return f"{head} (keywords withheld; see the flag in Datasette)"
+
+
+def _masked(category: str, rule_id: str, matched: str | None) -> str | None:
+    """A spam block's text, withheld: its length only."""
+    if not matched or not _is_withheld(category, rule_id, matched):
+        return matched
+    return f"[{len(matched)} characters of spam keywords withheld]"
 
 
 def _matched(evidence: Any) -> str | None:
