@@ -23,25 +23,26 @@ from .common import DbOption, RulesOption, checked_db_path, clip, fail, load_rul
 
 def audit_command(
     paths: Annotated[list[str] | None, typer.Argument(
+        metavar="PATH|URL",
         help="Files and directories (.txt, .html, .htm, .jsonl, .warc, also .gz) and http(s) URLs.",
         show_default=False)] = None,
     db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines: one object per article and error, then the run.")] = False,
-    max_bytes: Annotated[int, typer.Option(help="Largest page read, in bytes, after decompression.", min=1)] = DEFAULT_MAX_BYTES,
-    batch_size: Annotated[int, typer.Option(help="Articles written per transaction.", min=1)] = DEFAULT_BATCH_SIZE,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the closing summary.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON Lines: one object per article and error, then the run.")] = False,
+    max_bytes: Annotated[int, typer.Option( metavar="BYTES",help="Largest page read, in bytes, after decompression.", min=1)] = DEFAULT_MAX_BYTES,
+    batch_size: Annotated[int, typer.Option( metavar="N",help="Articles written per transaction.", min=1)] = DEFAULT_BATCH_SIZE,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", metavar="", help="Print only errors and the closing summary.")] = False,
     feed: Annotated[list[str] | None, typer.Option(
-        "--feed", help="RSS or Atom feed URL, or a file of feed URLs (one a line): audit its items not audited yet. "
+        "--feed", metavar="URL|FILE", help="RSS or Atom feed URL, or a file of feed URLs (one a line): audit its items not audited yet. "
                        "Repeat for more.", show_default=False)] = None,
     allow_private: Annotated[bool, typer.Option(
-        "--allow-private", help="Fetch private, loopback and link-local addresses too (refused by default: "
+        "--allow-private", metavar="", help="Fetch private, loopback and link-local addresses too (refused by default: "
                                 "URLs come from untrusted feeds).")] = False,
-    concurrency: Annotated[int, typer.Option(help="URLs fetched at the same time.", min=1, max=256)] = 8,
-    timeout: Annotated[float, typer.Option(
+    concurrency: Annotated[int, typer.Option( metavar="N",help="URLs fetched at the same time.", min=1, max=256)] = 8,
+    timeout: Annotated[float, typer.Option( metavar="SECONDS",
         help="Seconds allowed to connect and between two reads of a URL; a whole fetch gets three times as long.",
         min=0.1)] = DEFAULT_TIMEOUT,
     rules: RulesOption = None,
-    jobs: Annotated[int, typer.Option(help="Processes for extraction, facts and rules on large inputs.", min=1)] = (
+    jobs: Annotated[int, typer.Option( metavar="N",help="Processes for extraction, facts and rules on large inputs.", min=1)] = (
         min(os.cpu_count() or 1, 8)),
 ) -> None:
     """Audit articles (files, URLs, WARC archives, feed items) and write them to the audit database."""

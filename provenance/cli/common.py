@@ -21,6 +21,7 @@ DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
+        metavar="PATH",
         help="Audit database (default: $PROVENANCE_DB, else db/audit.db).",
         show_default=False,
         dir_okay=False,
@@ -53,7 +54,7 @@ def fail(message: str, hint: str | None = None) -> typer.Exit:
 
 RulesOption = Annotated[
     list[Path] | None,
-    typer.Option("--rules", help="A folder of extra rules (repeatable); also $PROVENANCE_RULES, folders joined by ':'.",
+    typer.Option("--rules", metavar="DIR", help="A folder of extra rules (repeatable); also $PROVENANCE_RULES, folders joined by ':'.",
                  file_okay=False, show_default=False),
 ]
 

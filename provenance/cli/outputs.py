@@ -19,9 +19,9 @@ from .common import DbOption, checked_db_path, db_path_of, fail
 
 def serve_command(
     db: DbOption = None,
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.", min=1, max=65535)] = 8001,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port on 127.0.0.1.", min=1, max=65535)] = 8001,
     writable: Annotated[
-        bool, typer.Option("--writable", help="Let Datasette write to the database (for plugins that edit it).")
+        bool, typer.Option("--writable", metavar="", help="Let Datasette write to the database (for plugins that edit it).")
     ] = False,
 ) -> None:
     """Browse the audit database in Datasette on 127.0.0.1: read-only, with titles, facets, search and queries."""
@@ -51,27 +51,27 @@ def serve_command(
 def report_command(
     db: DbOption = None,
     since: Annotated[str | None, typer.Option(
-        "--since", help="Items since a date (2026-01-01), a date-time, or a time ago (24h, 7d). "
+        "--since", metavar="WHEN", help="Items since a date (2026-01-01), a date-time, or a time ago (24h, 7d). "
                         "Default: everything no emailed report has carried.")] = None,
     min_severity: Annotated[str, typer.Option(
-        "--min-severity", help="info, warning or error. Disagreements count as warnings, new stories as info.")] = "info",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    as_markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown.")] = False,
-    as_html: Annotated[bool, typer.Option("--html", help="Print an HTML page.")] = False,
+        "--min-severity", metavar="info|warning|error", help="info, warning or error. Disagreements count as warnings, new stories as info.")] = "info",
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON.")] = False,
+    as_markdown: Annotated[bool, typer.Option("--markdown", metavar="", help="Print Markdown.")] = False,
+    as_html: Annotated[bool, typer.Option("--html", metavar="", help="Print an HTML page.")] = False,
     base_url: Annotated[str | None, typer.Option(
-        "--base-url", help="Datasette URL of the server or database, for links (default: $PROVENANCE_DATASETTE_URL).",
+        "--base-url", metavar="URL", help="Datasette URL of the server or database, for links (default: $PROVENANCE_DATASETTE_URL).",
         show_default=False)] = None,
     email: Annotated[bool, typer.Option(
-        "--email", help="Send it by SMTP (text and HTML) and mark its items reported. Quiet on success.")] = False,
+        "--email", metavar="", help="Send it by SMTP (text and HTML) and mark its items reported. Quiet on success.")] = False,
     to: Annotated[list[str] | None, typer.Option(
-        "--to", help="Recipient; repeat for more (default: $PROVENANCE_MAIL_TO).", show_default=False)] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the email instead of sending it; marks nothing.")] = False,
+        "--to", metavar="ADDRESS", help="Recipient; repeat for more (default: $PROVENANCE_MAIL_TO).", show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", metavar="", help="Print the email instead of sending it; marks nothing.")] = False,
     config: Annotated[Path | None, typer.Option(
-        "--config", help="TOML settings file (default: $PROVENANCE_CONFIG, else ~/.config/provenance/config.toml).",
+        "--config", metavar="FILE.toml", help="TOML settings file (default: $PROVENANCE_CONFIG, else ~/.config/provenance/config.toml).",
         dir_okay=False, show_default=False)] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Items shown per section; the rest are counted.", min=1)] = 50,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", help="Items shown per section; the rest are counted.", min=1)] = 50,
     lock_timeout: Annotated[float, typer.Option(
-        "--lock-timeout", help="Seconds to wait for another --email run to finish.", min=0)] = 300.0,
+        "--lock-timeout", metavar="SECONDS", help="Seconds to wait for another --email run to finish.", min=0)] = 300.0,
 ) -> None:
     """Summarise the new flags, disagreements and stories and the worst sources; --email sends it."""
     import datetime as dt
@@ -159,15 +159,16 @@ def report_command(
 
 def watch_command(
     feeds_file: Annotated[Path, typer.Argument(
+        metavar="FEEDS.txt",
         help="File of RSS or Atom feed URLs, one a line (blank lines and # comments skipped).", dir_okay=False)],
     db: DbOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines: one object per article and error, then the run.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON Lines: one object per article and error, then the run.")] = False,
     allow_private: Annotated[bool, typer.Option(
-        "--allow-private", help="Fetch private, loopback and link-local addresses too.")] = False,
-    concurrency: Annotated[int, typer.Option(help="URLs fetched at the same time.", min=1, max=256)] = 8,
-    timeout: Annotated[float, typer.Option(
+        "--allow-private", metavar="", help="Fetch private, loopback and link-local addresses too.")] = False,
+    concurrency: Annotated[int, typer.Option( metavar="N",help="URLs fetched at the same time.", min=1, max=256)] = 8,
+    timeout: Annotated[float, typer.Option( metavar="SECONDS",
         help="Seconds allowed to connect and between two reads of a URL.", min=0.1)] = DEFAULT_TIMEOUT,
-    max_bytes: Annotated[int, typer.Option(help="Largest page read, in bytes, after decompression.", min=1)] = DEFAULT_MAX_BYTES,
+    max_bytes: Annotated[int, typer.Option( metavar="BYTES",help="Largest page read, in bytes, after decompression.", min=1)] = DEFAULT_MAX_BYTES,
 ) -> None:
     """Audit the feed items that are new since the last run, then exit (for cron).
 

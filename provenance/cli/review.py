@@ -19,13 +19,13 @@ from .common import DbOption, db_path_of, fail, load_rule_set
 def review_command(
     item_id: Annotated[int, typer.Argument(help="The flag's id (flags.id), or with --disagreement a disagreement's id.",
                                            metavar="FLAG_ID", show_default=False)],
-    dismiss: Annotated[bool, typer.Option("--dismiss", help="A false positive: it no longer counts in scores, "
+    dismiss: Annotated[bool, typer.Option("--dismiss", metavar="", help="A false positive: it no longer counts in scores, "
                                                             "reports or the flag feed, and stays visible as dismissed.")] = False,
-    confirm: Annotated[bool, typer.Option("--confirm", help="A person checked it and it holds.")] = False,
+    confirm: Annotated[bool, typer.Option("--confirm", metavar="", help="A person checked it and it holds.")] = False,
     note: Annotated[str | None, typer.Option("--note", help="Why, in a few words.", metavar="TEXT",
                                              show_default=False)] = None,
     disagreement: Annotated[bool, typer.Option(
-        "--disagreement", help="The id is a disagreement's (disagreements.id), not a flag's.")] = False,
+        "--disagreement", metavar="", help="The id is a disagreement's (disagreements.id), not a flag's.")] = False,
     reviewer: Annotated[str | None, typer.Option(
         "--reviewer", help="Who reviews (default: $PROVENANCE_REVIEWER, else the login name).", metavar="NAME",
         show_default=False)] = None,

@@ -28,7 +28,7 @@ def rules_list_command(rules: RulesOption = None) -> None:
 
 @rules_app.command("test")
 def rules_test_command(
-    folder: Annotated[Path | None, typer.Argument(help="A rules folder to check (default: every rule).",
+    folder: Annotated[Path | None, typer.Argument(metavar="DIR", help="A rules folder to check (default: every rule).",
                                                   file_okay=False, show_default=False)] = None,
 ) -> None:
     """Run every rule's embedded examples: those that must match and those that must not."""
@@ -45,8 +45,8 @@ def rules_test_command(
 
 def sources_command(
     db: DbOption = None,
-    limit: Annotated[int, typer.Option(help="Sources shown.", min=1)] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON Lines.")] = False,
+    limit: Annotated[int, typer.Option( metavar="N",help="Sources shown.", min=1)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print JSON Lines.")] = False,
 ) -> None:
     """List the sources, worst score first, with the reasons of each score."""
     store = open_read_only(db)

@@ -10,14 +10,14 @@ import typer
 
 from .common import DbOption, clip, fail, open_read_only
 
-PassagesOption = Annotated[int, typer.Option("--passages", help="Matching passages shown per link.", min=0)]
+PassagesOption = Annotated[int, typer.Option("--passages", metavar="N", help="Matching passages shown per link.", min=0)]
 
 
 def story_command(
     story_id: Annotated[int, typer.Argument(help="Story id (articles.story_id).", metavar="STORY_ID")],
     db: DbOption = None,
     passages: PassagesOption = 2,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON document.")] = False,
     graph: Annotated[Path | None, typer.Option(
         "--graph", help="Write the derivation graph as an SVG picture to this file.", metavar="FILE.svg",
         dir_okay=False, show_default=False)] = None,
@@ -87,7 +87,7 @@ def show_command(
     article: Annotated[str, typer.Argument(help="Article id, input location or URL.", metavar="ARTICLE")],
     db: DbOption = None,
     passages: PassagesOption = 3,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", metavar="", help="Print one JSON document.")] = False,
 ) -> None:
     """Print an article: metadata, flags with their evidence, facts, disagreements and copies."""
     store = open_read_only(db)
