@@ -263,3 +263,28 @@ def test_serve_on_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
         result = runner.invoke(app, ["serve", "--db", str(db), "--port", str(port)])
     assert result.exit_code == 2 and f"port {port} on 127.0.0.1 is busy" in result.output
     assert "Serving" not in result.output and "Traceback" not in result.output
+
+
+def test_the_same_file_from_another_working_directory_is_the_same_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "audit.db"
+    work = tmp_path / "desk"
+    (work / "inputs").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "text" / "korsadaily_60_years_rewrite.txt", work / "inputs" / "page.txt")
+    monkeypatch.chdir(work)
+    assert _audit("inputs/page.txt", "--db", str(db), "--quiet").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    again = _audit("desk/inputs/page.txt", "--db", str(db), "--json")
+    (run,) = [json.loads(line) for line in again.output.splitlines() if '"type": "run"' in line]
+    assert run["articles_new"] == 0 and run["articles_known"] == 1
+    (location,) = sqlite_utils.Database(db).execute("SELECT location FROM articles").fetchone()
+    assert location == str(work / "inputs" / "page.txt")
+
+
+def test_progress_counts_inputs_before_reading_them() -> None:
+    from provenance.cli.audit import _input_of, count_inputs
+
+    files = [p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix != ".md"]
+    assert count_inputs([str(EXAMPLES), "https://example.org/a"]) == len(files) + 1
+    assert _input_of("/data/feed.jsonl:17") == "/data/feed.jsonl"
+    assert _input_of("/data/crawl.warc.gz#urn:uuid:1") == "/data/crawl.warc.gz"
+    assert _input_of("https://example.org/a:8080") == "https://example.org/a:8080"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +63,9 @@ def audit_command(
     feeds = FeedRun(store, fetch) if feed else None
     try:
         with Progress(show_progress) as progress:
+            progress.add_inputs(list(paths or []))
             item_urls = feeds.start(feed or [], as_json, progress) if feeds else []
+            progress.add_inputs(item_urls)
             for event in audit([*(paths or []), *item_urls], store, options=options, command=_command(feeds)):
                 if feeds is not None and not isinstance(event, RunResult):
                     feeds.record(event)
@@ -75,6 +78,7 @@ def audit_command(
                     elif not quiet:
                         progress.print(_article_line(event))
                 else:
+                    progress.advance(event.problem.location, is_article=False)
                     print_problem(event, as_json, progress)
         if feeds is not None and run is not None:
             run = feeds.finish(run)
@@ -133,41 +137,89 @@ def print_problem(event: ProblemResult, as_json: bool, progress: Progress) -> No
 
 
 class Progress:
-    """A progress line on a terminal; nothing at all under cron or in a pipe."""
+    """A progress bar on a terminal (inputs done of all, rate, time left); nothing under cron or in a pipe.
+
+    It counts inputs (files, URLs, feed items): a JSON Lines file or a WARC archive is one input
+    however many articles it holds, so the total is known before the first article is read.
+    """
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self._progress: Any = None
         self._task: Any = None
+        self._done: set[str] = set()
+        self._articles = 0
 
     def __enter__(self) -> Progress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+                                       TimeRemainingColumn)
 
             self._progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.completed} articles"),
-                TimeElapsedColumn(),
+                BarColumn(bar_width=20),
+                MofNCompleteColumn(),
+                TextColumn("inputs"),
+                TaskProgressColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
                 TextColumn("{task.description}"),
                 console=Console(stderr=True),
                 transient=True,
             )
             self._progress.start()
-            self._task = self._progress.add_task("", total=None)
+            self._task = self._progress.add_task("", total=None, rate="")
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
             self._progress.stop()
 
-    def advance(self, location: str) -> None:
+    def add_inputs(self, inputs: list[str]) -> None:
+        """Count these inputs into the total."""
         if self._progress is not None:
-            self._progress.update(self._task, advance=1, description=clip(location, 50))
+            total = (self._progress.tasks[0].total or 0) + count_inputs(inputs)
+            self._progress.update(self._task, total=total)
+
+    def advance(self, location: str, *, is_article: bool = True) -> None:
+        if self._progress is None:
+            return
+        self._articles += is_article
+        key = _input_of(location)
+        step = 0 if key in self._done else 1
+        self._done.add(key)
+        task = self._progress.tasks[0]
+        elapsed = task.elapsed or 0.0
+        rate = f"{len(self._done) / elapsed:.1f} inputs/s" if elapsed > 0.5 else ""
+        self._progress.update(self._task, advance=step, rate=rate,
+                              description=f"{self._articles} articles  {clip(location, 40)}")
 
     def print(self, text: str, err: bool = False) -> None:
         # While the bar is live, rich redirects writes to stdout and stderr above it.
         typer.echo(text, err=err)
+
+
+def count_inputs(inputs: list[str]) -> int:
+    """How many inputs these paths and URLs are: the files a directory holds that can be read, each URL."""
+    from ..ingest.readers import reader_for
+
+    count = 0
+    for given in inputs:
+        path = Path(given)
+        if given[:8].lower().startswith(("http://", "https://")) or not path.is_dir():
+            count += 1
+            continue
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            count += sum(1 for name in filenames if not name.startswith(".") and reader_for(Path(dirpath) / name))
+    return count
+
+
+def _input_of(location: str) -> str:
+    """The input an article or problem came from: a JSON Lines record's file, a WARC record's archive."""
+    if location[:8].lower().startswith(("http://", "https://")):
+        return location
+    return re.sub(r":\d+$", "", location.split("#", 1)[0])
 
 
 def _command(feeds: FeedRun | None) -> str:
