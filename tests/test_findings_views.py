@@ -199,3 +199,12 @@ def test_zone_search_finds_spam_disclaimers_and_cjk(db: Path, query: str) -> Non
     rows = json.loads(asyncio.run(_get(db, "/audit/search_zones.json?_shape=array&q=" + urllib.parse.quote(query))))
     assert rows and any(query.lower() in row["text"].lower() for row in rows)
     assert {row["zone"] for row in rows} & {"spam", "disclaimer"}
+
+
+def test_reports_show_an_inconsistency_with_its_reason_and_draw_the_story_graphs(db: Path) -> None:
+    text = runner.invoke(app, ["report", "--db", str(db), "--markdown"]).output
+    assert "#None" not in text and "(no title)" not in text.split("## Disagreements")[1].split("##")[0]
+    assert "| (inconsistency) | within the article: " in text
+    page = runner.invoke(app, ["report", "--db", str(db), "--html"]).output
+    assert '<figure class="story-graph"><svg' in page and "inconsistency within the article" in page
+    ET.fromstring(page.split('<figure class="story-graph">')[1].split("<figcaption>")[0])  # well-formed SVG

@@ -196,7 +196,14 @@ def test_email_over_starttls_with_login_and_nothing_twice(db_path: Path, smtp_se
     message = got.message
     assert message.get_content_type() == "multipart/alternative"
     parts = [part.get_content_type() for part in message.iter_parts()]
-    assert parts == ["text/plain", "text/html"]
+    # The HTML part carries each new story's derivation graph as a PNG shown inline (cid:).
+    assert parts == ["text/plain", "multipart/related"]
+    related = list(message.iter_parts())[1]
+    inner = [part.get_content_type() for part in related.iter_parts()]
+    assert inner[0] == "text/html" and inner[1:] and set(inner[1:]) == {"image/png"}
+    for image in list(related.iter_parts())[1:]:
+        assert image.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'src="cid:{image["Content-ID"].strip("<>")}"' in related.get_body(("html",)).get_content()
     text_part = message.get_body(("plain",))
     html_part = message.get_body(("html",))
     assert text_part is not None and html_part is not None

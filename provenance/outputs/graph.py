@@ -12,11 +12,14 @@ and are not drawn.
 
 from __future__ import annotations
 
+import math
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
-__all__ = ["GraphEdge", "GraphNode", "StoryGraph", "load_story_graph", "render_svg"]
+__all__ = ["GraphEdge", "GraphNode", "StoryGraph", "load_story_graph", "render_png", "render_svg"]
 
 _NODE_W, _NODE_H, _GAP_X, _GAP_Y, _MARGIN = 230, 58, 40, 70, 20
 _COLORS = {"duplicate": "#7a1f1f", "reprint": "#b5472b", "excerpt": "#c27c0e", "rewrite": "#1f5f8b"}
@@ -96,8 +99,17 @@ def _layers(graph: StoryGraph) -> list[list[GraphNode]]:
     return layers
 
 
-def render_svg(graph: StoryGraph) -> str:
-    """The graph as a standalone SVG document (no scripts, no external resources)."""
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    layers: list[list[GraphNode]]
+    pos: dict[int, tuple[float, float]]
+    width: float
+    height: float
+    unseen: bool
+
+
+def _layout(graph: StoryGraph) -> _Layout:
+    """Where each node goes: layers top to bottom, each centred, nodes in time order."""
     layers = _layers(graph)
     unseen = graph.origin_id is None
     if unseen and not layers:
@@ -111,11 +123,18 @@ def render_svg(graph: StoryGraph) -> str:
         x0 = (width - row_w) / 2
         for i, node in enumerate(layer):
             pos[node.id] = (x0 + i * (_NODE_W + _GAP_X), _MARGIN + 30 + level * (_NODE_H + _GAP_Y))
+    return _Layout(layers, pos, width, height, unseen)
+
+
+def render_svg(graph: StoryGraph) -> str:
+    """The graph as a standalone SVG document (no scripts, no external resources)."""
+    layout = _layout(graph)
+    layers, pos, width, height, unseen = layout.layers, layout.pos, layout.width, layout.height, layout.unseen
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" class="story-graph" '
         f'font-family="Helvetica, Arial, sans-serif" font-size="12">',
-        f"<title>Story {graph.story_id}: {escape(graph.title)}</title>",
+        f"<title>Story {graph.story_id}: {escape(_clip(graph.title, 300))}</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse" '
         'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
@@ -179,7 +198,7 @@ def _node(node: GraphNode, x: float, y: float) -> str:
     tag = " · origin" if node.is_origin else ""
     flags = f" · {node.flags} flag{'s' if node.flags != 1 else ''}" if node.flags else ""
     return (f'<g class="node{" origin" if node.is_origin else ""}" data-article="{node.id}">'
-            f'<title>{escape(node.title)}</title>'
+            f'<title>{escape(_clip(node.title, 300))}</title>'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{_NODE_W}" height="{_NODE_H}" rx="6" fill="{fill}" '
             f'stroke="{stroke}" stroke-width="{2 if node.is_origin else 1}"/>'
             f'<text x="{x + 8:.0f}" y="{y + 17:.0f}" font-weight="bold">{escape(_clip(head, 32))}</text>'
@@ -188,4 +207,79 @@ def _node(node: GraphNode, x: float, y: float) -> str:
 
 
 def _clip(text: str, width: int) -> str:
+    """Untrusted text (headlines, outlets) made one line, without control or bidi-override characters, clipped."""
+    text = " ".join("".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf")).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_png(graph: StoryGraph, *, scale: int = 2) -> bytes:
+    """The same picture as a PNG (for email: mail clients show PNG, not SVG), drawn with Pillow."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    layout = _layout(graph)
+    image = Image.new("RGB", (int(layout.width * scale), int(layout.height * scale)), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=12 * scale)
+    bold = ImageFont.load_default(size=14 * scale)
+
+    def s(*values: float) -> list[float]:
+        return [v * scale for v in values]
+
+    def text(x: float, y: float, words: str, fill: str = "#222", big: bool = False) -> None:
+        draw.text((x * scale, y * scale), words, fill=fill, font=bold if big else font, anchor="ls")
+
+    text(_MARGIN, _MARGIN + 8, f"Story {graph.story_id}: {_clip(graph.title, 90)}", big=True)
+    if layout.unseen:
+        cx, top = layout.width / 2, _MARGIN + 30
+        draw.ellipse(s(cx - _NODE_W / 2, top, cx + _NODE_W / 2, top + _NODE_H), fill="#f4f4f4", outline="#888",
+                     width=scale)
+        draw.text((cx * scale, (top + _NODE_H / 2 - 4) * scale), "unseen common source", fill="#222", font=font, anchor="ms")
+        draw.text((cx * scale, (top + _NODE_H / 2 + 12) * scale), "none shown to be first", fill="#666", font=font, anchor="ms")
+        for node in layout.layers[1] if len(layout.layers) > 1 else []:
+            x, y = layout.pos[node.id]
+            draw.line(s(cx, top + _NODE_H, x + _NODE_W / 2, y), fill="#aaaaaa", width=scale)
+    for edge in graph.edges:
+        if edge.source_id in layout.pos and edge.article_id in layout.pos:
+            _draw_edge(draw, edge, layout.pos[edge.source_id], layout.pos[edge.article_id], scale, font)
+    for node in graph.nodes:
+        x, y = layout.pos[node.id]
+        fill, stroke = ("#fff4d6", "#c27c0e") if node.is_origin else ("#eef3f8", "#1f5f8b")
+        draw.rounded_rectangle(s(x, y, x + _NODE_W, y + _NODE_H), radius=6 * scale, fill=fill, outline=stroke,
+                               width=(2 if node.is_origin else 1) * scale)
+        flags = f" · {node.flags} flag{'s' if node.flags != 1 else ''}" if node.flags else ""
+        text(x + 8, y + 17, _clip(f"#{node.id} {node.outlet}", 32), big=False)
+        text(x + 8, y + 33, (node.published or "no date")[:10] + (" · origin" if node.is_origin else "") + flags, "#333")
+        text(x + 8, y + 49, _clip(node.title, 34), "#555")
+    text(_MARGIN, layout.height - _MARGIN - 18,
+         "arrow: source -> copy (thick: primary source); grey: direction unknown; line width: similarity", "#555")
+    text(_MARGIN, layout.height - _MARGIN - 2, f"origin: {_clip(graph.origin_reason, 90)}", "#555")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _draw_edge(draw: Any, edge: GraphEdge, source: tuple[float, float], copy: tuple[float, float], scale: int,
+               font: Any) -> None:
+    sx, sy, cx, cy = source[0] + _NODE_W / 2, source[1], copy[0] + _NODE_W / 2, copy[1]
+    if sy < cy:
+        y1, y2 = sy + _NODE_H, cy
+    elif sy > cy:
+        y1, y2 = sy, cy + _NODE_H
+    else:
+        y1 = y2 = sy + _NODE_H / 2
+        sx, cx = (source[0] + _NODE_W, copy[0]) if source[0] < copy[0] else (source[0], copy[0] + _NODE_W)
+    known = edge.direction == "derived"
+    color = _COLORS.get(edge.relation, "#444") if known else "#999999"
+    width = round((1 + 3 * max(0.0, min(1.0, edge.similarity)) + (1 if edge.is_primary else 0)) * scale)
+    draw.line([sx * scale, y1 * scale, cx * scale, y2 * scale], fill=color, width=width)
+    if known:  # arrowhead at the copy
+        length = math.hypot(cx - sx, y2 - y1) or 1.0
+        ux, uy = (cx - sx) / length, (y2 - y1) / length
+        tip = (cx, y2)
+        left = (cx - 12 * ux + 5 * uy, y2 - 12 * uy - 5 * ux)
+        right = (cx - 12 * ux - 5 * uy, y2 - 12 * uy + 5 * ux)
+        draw.polygon([(px * scale, py * scale) for px, py in (tip, left, right)], fill=color)
+    label = f"{edge.relation} {edge.similarity:.2f}" + ("" if known else " (direction unknown)")
+    draw.text(((sx + cx) / 2 * scale + 6 * scale, (y1 + y2) / 2 * scale), label, fill=color, font=font, anchor="ls")
