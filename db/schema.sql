@@ -397,8 +397,9 @@ SELECT a.story_id, a.published, a.id AS article_id, coalesce(a.site_name, a.doma
                                                              ELSE u.article_id END, ', ')
         FROM copies u WHERE u.direction = 'unknown' AND u.relation != 'related'
           AND a.id IN (u.article_id, u.source_id)) AS unordered_with,
-       (SELECT count(*) FROM flags f WHERE f.article_id = a.id) AS flags,
-       (SELECT count(*) FROM disagreements d WHERE a.id IN (d.article_id, d.other_article_id)) AS disagreements,
+       (SELECT count(*) FROM flags f WHERE f.article_id = a.id AND f.review IS NOT 'dismissed') AS flags,
+       (SELECT count(*) FROM disagreements d
+        WHERE a.id IN (d.article_id, d.other_article_id) AND d.review IS NOT 'dismissed') AS disagreements,
        a.url
 FROM articles a JOIN stories st ON st.id = a.story_id
 LEFT JOIN copies c ON c.article_id = a.id AND c.is_primary = 1

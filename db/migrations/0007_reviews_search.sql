@@ -87,3 +87,22 @@ SELECT a.id AS article_id, a.published, coalesce(a.site_name, a.domain) AS outle
        (SELECT c.relation FROM copies c WHERE c.article_id = a.id AND c.is_primary = 1) AS copy_of_earlier,
        a.word_count, a.url, a.location, a.audited_utc
 FROM articles a;
+
+DROP VIEW story_timeline;
+CREATE VIEW story_timeline AS
+SELECT a.story_id, a.published, a.id AS article_id, coalesce(a.site_name, a.domain) AS outlet, a.title,
+       CASE WHEN a.id = st.origin_id THEN 'origin' WHEN c.source_id IS NOT NULL THEN 'derived' ELSE 'unordered' END
+           AS role,
+       c.relation, c.source_id AS derives_from_id, s.title AS derives_from_title,
+       coalesce(s.site_name, s.domain) AS derives_from_outlet, c.similarity, c.reason, c.primary_reason,
+       (SELECT group_concat(u.relation || ' with #' || CASE WHEN u.article_id = a.id THEN u.source_id
+                                                             ELSE u.article_id END, ', ')
+        FROM copies u WHERE u.direction = 'unknown' AND u.relation != 'related'
+          AND a.id IN (u.article_id, u.source_id)) AS unordered_with,
+       (SELECT count(*) FROM flags f WHERE f.article_id = a.id AND f.review IS NOT 'dismissed') AS flags,
+       (SELECT count(*) FROM disagreements d
+        WHERE a.id IN (d.article_id, d.other_article_id) AND d.review IS NOT 'dismissed') AS disagreements,
+       a.url
+FROM articles a JOIN stories st ON st.id = a.story_id
+LEFT JOIN copies c ON c.article_id = a.id AND c.is_primary = 1
+LEFT JOIN articles s ON s.id = c.source_id;

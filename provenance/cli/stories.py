@@ -176,10 +176,10 @@ def _print_facts(facts: list[dict[str, Any]]) -> None:
         return
     typer.echo(f"\nFacts ({len(facts)})")
     for fact in facts:
-        value = fact["resolved"] or fact["value"]
         unit = f" {fact['unit']}" if fact["unit"] and fact["kind"] in ("money", "count", "duration", "percent") else ""
         qualifier = f"{fact['qualifier']} " if fact["qualifier"] else ""
-        typer.echo(f"  {fact['kind']:<12} {clip(repr(fact['text']), 40):<40} = {qualifier}{value}{unit}")
+        resolved = f"  (dates to {fact['resolved']})" if fact["resolved"] and fact["resolved"] != fact["value"] else ""
+        typer.echo(f"  {fact['kind']:<12} {clip(repr(fact['text']), 40):<40} = {qualifier}{fact['value']}{unit}{resolved}")
 
 
 def _print_disagreements(items: list[dict[str, Any]]) -> None:
