@@ -208,3 +208,16 @@ def test_reports_show_an_inconsistency_with_its_reason_and_draw_the_story_graphs
     page = runner.invoke(app, ["report", "--db", str(db), "--html"]).output
     assert '<figure class="story-graph"><svg' in page and "inconsistency within the article" in page
     ET.fromstring(page.split('<figure class="story-graph">')[1].split("<figcaption>")[0])  # well-formed SVG
+
+
+def test_the_audit_line_names_the_worst_finding(tmp_path: Path) -> None:
+    from .conftest import EXAMPLES
+
+    result = runner.invoke(app, ["audit", str(EXAMPLES / "text"), "--db", str(tmp_path / "audit.db")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().endswith("meridiandigest_ai_summary.txt") or
+              "meridiandigest_ai_summary.txt  (" in line)
+    assert lines[at + 1].strip().startswith("worst: warning[ai-disclosure-")
+    spam = next(i for i, line in enumerate(lines) if "eastwire_valdoria_seravand_60_years.txt  (" in line)
+    assert lines[spam + 1].strip().startswith("worst: error[seo-spam-")

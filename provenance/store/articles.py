@@ -175,7 +175,11 @@ class ArticlesStore(StoreBase):
         summary = dict(zip(names, row, strict=True))
         worst = self.db.execute(
             """SELECT severity, rule_id, message FROM flags WHERE article_id = ? AND review IS NOT 'dismissed'
-               ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id LIMIT 1""",
+               ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                        -- at one severity, what a reader must know first: spam and AI before missing metadata
+                        CASE category WHEN 'seo-spam' THEN 0 WHEN 'ai-disclosure' THEN 1 WHEN 'ai-leftover' THEN 2
+                             WHEN 'staleness' THEN 3 WHEN 'attribution' THEN 4 WHEN 'rights' THEN 5 ELSE 6 END,
+                        id LIMIT 1""",
             [article_id],
         ).fetchone()
         summary["worst"] = dict(zip(("severity", "rule_id", "message"), worst, strict=True)) if worst else None
