@@ -116,7 +116,7 @@ def _layout(graph: StoryGraph) -> _Layout:
         layers = [[]]
     widest = max([len(layer) for layer in layers] + [1])
     width = max(640, _MARGIN * 2 + widest * _NODE_W + (widest - 1) * _GAP_X)
-    height = _MARGIN * 2 + 30 + len(layers) * _NODE_H + (len(layers) - 1) * _GAP_Y + 50
+    height = _MARGIN * 2 + 30 + len(layers) * _NODE_H + (len(layers) - 1) * _GAP_Y + 90
     pos: dict[int, tuple[float, float]] = {}
     for level, layer in enumerate(layers):
         row_w = len(layer) * _NODE_W + (len(layer) - 1) * _GAP_X
@@ -153,10 +153,10 @@ def render_svg(graph: StoryGraph) -> str:
             x, y = pos[node.id]
             out.append(f'<line class="edge edge-unseen" x1="{cx:.0f}" y1="{_MARGIN + 30 + _NODE_H:.0f}" '
                        f'x2="{x + _NODE_W / 2:.0f}" y2="{y:.0f}" stroke="#aaa" stroke-dasharray="5 4"/>')
-    for edge in graph.edges:
-        if edge.source_id not in pos or edge.article_id not in pos:
-            continue
-        out.append(_edge(edge, pos[edge.source_id], pos[edge.article_id]))
+    labels = _place_labels(graph, pos)
+    for index, edge in enumerate(graph.edges):
+        if index in labels:
+            out.append(_edge(edge, pos[edge.source_id], pos[edge.article_id], labels[index]))
     for node in graph.nodes:
         out.append(_node(node, *pos[node.id]))
     legend_y = height - _MARGIN - 18
@@ -168,26 +168,70 @@ def render_svg(graph: StoryGraph) -> str:
     return "\n".join(out)
 
 
-def _edge(edge: GraphEdge, source: tuple[float, float], copy: tuple[float, float]) -> str:
+def _edge_points(source: tuple[float, float], copy: tuple[float, float]) -> list[tuple[float, float]]:
+    """The line of an edge: straight between layers; within a layer, a curve under the boxes between them."""
     sx, sy = source[0] + _NODE_W / 2, source[1]
     cx, cy = copy[0] + _NODE_W / 2, copy[1]
     if sy < cy:
-        y1, y2 = sy + _NODE_H, cy
-    elif sy > cy:
-        y1, y2 = sy, cy + _NODE_H
-    else:  # same layer: from side to side
-        y1 = y2 = sy + _NODE_H / 2
-        sx, cx = (source[0] + _NODE_W, copy[0]) if source[0] < copy[0] else (source[0], copy[0] + _NODE_W)
-    color = _COLORS.get(edge.relation, "#444")
-    width = 1 + 3 * max(0.0, min(1.0, edge.similarity)) + (1 if edge.is_primary else 0)
+        return [(sx, sy + _NODE_H), (cx, cy)]
+    if sy > cy:
+        return [(sx, sy), (cx, cy + _NODE_H)]
+    bottom = sy + _NODE_H
+    dip = bottom + min(_GAP_Y - 20, 22 + 8 * abs(cx - sx) / (_NODE_W + _GAP_X))
+    mx = (sx + cx) / 2
+    steps = 16
+    return [((1 - k) ** 2 * sx + 2 * (1 - k) * k * mx + k ** 2 * cx,
+             (1 - k) ** 2 * bottom + 2 * (1 - k) * k * dip + k ** 2 * bottom)
+            for k in (i / steps for i in range(steps + 1))]
+
+
+def _edge_style(edge: GraphEdge) -> tuple[str, float, str]:
+    """Colour, width and label of an edge."""
+    known = edge.direction == "derived"
+    color = _COLORS.get(edge.relation, "#444") if known else "#8a8a8a"
+    width = 1 + 3 * max(0.0, min(1.0, edge.similarity)) * (1 if edge.is_primary else 0.4) + (1 if edge.is_primary else 0)
+    label = f"{edge.relation} {edge.similarity:.2f}"  # dashed or grey: direction unknown (the legend says so)
+    return color, width, label
+
+
+def _place_labels(graph: StoryGraph, pos: dict[int, tuple[float, float]]) -> dict[int, tuple[float, float]]:
+    """Where each edge's label goes (by edge index): the first place along its line that covers neither a
+    box nor a label placed before it, so that the labels of crossing edges stay readable."""
+    taken = [(x, y, x + _NODE_W, y + _NODE_H) for x, y in pos.values()]
+    placed: dict[int, tuple[float, float]] = {}
+    for index, edge in enumerate(graph.edges):
+        if edge.source_id not in pos or edge.article_id not in pos:
+            continue
+        points = _edge_points(pos[edge.source_id], pos[edge.article_id])
+        width = 7.0 * len(_edge_style(edge)[2])
+        if len(points) > 2:
+            candidates = [(x, y + 12) for x, y in points[4:-4]]
+            candidates.sort(key=lambda p: abs(p[0] - points[len(points) // 2][0]))
+        else:
+            (x1, y1), (x2, y2) = points
+            candidates = [(x1 + (x2 - x1) * at, y1 + (y2 - y1) * at) for at in (0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85)]
+        best = candidates[0]
+        for x, y in candidates:
+            box = (x + 6, y - 11, x + 6 + width, y + 3)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+                best = (x, y)
+                break
+        placed[index] = best
+        taken.append((best[0] + 6, best[1] - 11, best[0] + 6 + width, best[1] + 3))
+    return placed
+
+
+def _edge(edge: GraphEdge, source: tuple[float, float], copy: tuple[float, float], at: tuple[float, float]) -> str:
+    points = _edge_points(source, copy)
+    color, width, label = _edge_style(edge)
     known = edge.direction == "derived"
     style = ' marker-end="url(#arrow)"' if known else ' stroke-dasharray="6 4"'
-    label = f"{edge.relation} {edge.similarity:.2f}" + ("" if known else " (direction unknown)")
-    mx, my = (sx + cx) / 2, (y1 + y2) / 2
-    return (f'<g class="edge edge-{edge.relation}" data-source="{edge.source_id}" data-copy="{edge.article_id}">'
-            f'<title>#{edge.article_id} {escape(label)} of #{edge.source_id}</title>'
-            f'<line x1="{sx:.0f}" y1="{y1:.0f}" x2="{cx:.0f}" y2="{y2:.0f}" stroke="{color}" '
-            f'stroke-width="{width:.1f}"{style}/>'
+    opacity = "" if edge.is_primary or not known else ' opacity="0.6"'
+    mx, my = at
+    line = " ".join(f"{x:.0f},{y:.0f}" for x, y in points)
+    return (f'<g class="edge edge-{edge.relation}" data-source="{edge.source_id}" data-copy="{edge.article_id}"{opacity}>'
+            f'<title>#{edge.article_id} {escape(label)} of #{edge.source_id}{"" if known else ", direction unknown"}</title>'
+            f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="{width:.1f}"{style}/>'
             f'<text x="{mx + 6:.0f}" y="{my:.0f}" fill="{color}">{escape(label)}</text></g>')
 
 
@@ -240,9 +284,10 @@ def render_png(graph: StoryGraph, *, scale: int = 2) -> bytes:
         for node in layout.layers[1] if len(layout.layers) > 1 else []:
             x, y = layout.pos[node.id]
             draw.line(s(cx, top + _NODE_H, x + _NODE_W / 2, y), fill="#aaaaaa", width=scale)
-    for edge in graph.edges:
-        if edge.source_id in layout.pos and edge.article_id in layout.pos:
-            _draw_edge(draw, edge, layout.pos[edge.source_id], layout.pos[edge.article_id], scale, font)
+    labels = _place_labels(graph, layout.pos)
+    for index, edge in enumerate(graph.edges):
+        if index in labels:
+            _draw_edge(draw, edge, layout.pos[edge.source_id], layout.pos[edge.article_id], scale, font, labels[index])
     for node in graph.nodes:
         x, y = layout.pos[node.id]
         fill, stroke = ("#fff4d6", "#c27c0e") if node.is_origin else ("#eef3f8", "#1f5f8b")
@@ -261,25 +306,18 @@ def render_png(graph: StoryGraph, *, scale: int = 2) -> bytes:
 
 
 def _draw_edge(draw: Any, edge: GraphEdge, source: tuple[float, float], copy: tuple[float, float], scale: int,
-               font: Any) -> None:
-    sx, sy, cx, cy = source[0] + _NODE_W / 2, source[1], copy[0] + _NODE_W / 2, copy[1]
-    if sy < cy:
-        y1, y2 = sy + _NODE_H, cy
-    elif sy > cy:
-        y1, y2 = sy, cy + _NODE_H
-    else:
-        y1 = y2 = sy + _NODE_H / 2
-        sx, cx = (source[0] + _NODE_W, copy[0]) if source[0] < copy[0] else (source[0], copy[0] + _NODE_W)
+               font: Any, at: tuple[float, float]) -> None:
+    points = _edge_points(source, copy)
+    color, width, label = _edge_style(edge)
     known = edge.direction == "derived"
-    color = _COLORS.get(edge.relation, "#444") if known else "#999999"
-    width = round((1 + 3 * max(0.0, min(1.0, edge.similarity)) + (1 if edge.is_primary else 0)) * scale)
-    draw.line([sx * scale, y1 * scale, cx * scale, y2 * scale], fill=color, width=width)
-    if known:  # arrowhead at the copy
-        length = math.hypot(cx - sx, y2 - y1) or 1.0
-        ux, uy = (cx - sx) / length, (y2 - y1) / length
-        tip = (cx, y2)
-        left = (cx - 12 * ux + 5 * uy, y2 - 12 * uy - 5 * ux)
-        right = (cx - 12 * ux - 5 * uy, y2 - 12 * uy + 5 * ux)
-        draw.polygon([(px * scale, py * scale) for px, py in (tip, left, right)], fill=color)
-    label = f"{edge.relation} {edge.similarity:.2f}" + ("" if known else " (direction unknown)")
-    draw.text(((sx + cx) / 2 * scale + 6 * scale, (y1 + y2) / 2 * scale), label, fill=color, font=font, anchor="ls")
+    if not edge.is_primary and known:
+        color = "#b9b9b9"
+    draw.line([(x * scale, y * scale) for x, y in points], fill=color, width=round(width * scale), joint="curve")
+    if known:  # arrowhead at the copy, along the last stretch of the line
+        (ax, ay), (cx, cy) = points[-2], points[-1]
+        length = math.hypot(cx - ax, cy - ay) or 1.0
+        ux, uy = (cx - ax) / length, (cy - ay) / length
+        head = [(cx, cy), (cx - 12 * ux + 5 * uy, cy - 12 * uy - 5 * ux), (cx - 12 * ux - 5 * uy, cy - 12 * uy + 5 * ux)]
+        draw.polygon([(px * scale, py * scale) for px, py in head], fill=color)
+    mx, my = at
+    draw.text(((mx + 6) * scale, my * scale), label, fill=color, font=font, anchor="ls")
