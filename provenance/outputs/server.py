@@ -307,7 +307,7 @@ async def render_cell(row: Any, value: Any, column: str, table: str | None, data
     if table == "stories" and column == "title" and "id" in row.keys():  # noqa: SIM118 (`in` on a Row tests values)
         href = datasette.urls.query(database, "story_derivation") + "?" + urllib.parse.urlencode({"story": row["id"]})
         return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
-    if table is not None and table not in VIEWS:
+    if table is not None and table not in VIEWS and table != "zone_search":  # zone_search holds ids, not keys
         return None
     if column in _ROW_LINKS:
         href = datasette.urls.row(database, _ROW_LINKS[column], tilde_encode(str(value)))
