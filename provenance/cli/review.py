@@ -17,7 +17,7 @@ from .common import DbOption, db_path_of, fail, load_rule_set
 
 
 def review_command(
-    item_id: Annotated[int, typer.Argument(help="The flag's id (flags.id), or with --disagreement a disagreement's id.",
+    flag_id: Annotated[int, typer.Argument(help="The flag's id (flags.id), or with --disagreement a disagreement's id.",
                                            metavar="FLAG_ID", show_default=False)],
     dismiss: Annotated[bool, typer.Option("--dismiss", metavar="", help="A false positive: it no longer counts in scores, "
                                                             "reports or the flag feed, and stays visible as dismissed.")] = False,
@@ -49,9 +49,9 @@ def review_command(
     try:
         with store.transaction():
             try:
-                review_id = store.add_review(kind, item_id, verdict, who, note, now)
+                review_id = store.add_review(kind, flag_id, verdict, who, note, now)
             except KeyError:
-                raise fail(f"{kind} {item_id}: no such {kind}",
+                raise fail(f"{kind} {flag_id}: no such {kind}",
                            "Find ids with `provenance show ARTICLE`." if kind == "flag" else None) from None
             # Scores count only what is not dismissed: recompute them now.
             scores = score_sources([SourceStats(**row) for row in store.source_stats()], ruleset.registry)
@@ -59,7 +59,7 @@ def review_command(
                                 "kind": s.kind, "registry_name": s.registry_name, "prior": s.prior} for s in scores], now)
     finally:
         store.close()
-    typer.echo(f"{kind} {item_id} {verdict} by {who}" + (f": {note}" if note else "") + f" (review {review_id})")
+    typer.echo(f"{kind} {flag_id} {verdict} by {who}" + (f": {note}" if note else "") + f" (review {review_id})")
 
 
 def _login() -> str:
