@@ -203,7 +203,7 @@ def test_unusable_database_is_a_usage_error(tmp_path: Path) -> None:
 def test_every_command_has_help() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("audit", "schema", "story", "show"):
+    for command in ("audit", "schema", "story", "show", "review"):
         help_text = runner.invoke(app, [command, "--help"])
         assert help_text.exit_code == 0 and command in result.output
         assert len(help_text.output.strip()) > 50
@@ -227,7 +227,7 @@ def test_show_lists_copies_and_matching_passages(audited: sqlite_utils.Database,
     excerpt = _by_location(audited, "tradelines_velsund_excerpt.txt")
     result = runner.invoke(app, ["show", excerpt["location"], "--db", str(tmp_path / "audit.db")])
     assert result.exit_code == 0, result.output
-    assert "excerpt — copied from #" in result.output and "[primary source]" in result.output
+    assert "excerpt — derives from #" in result.output and "[primary source]" in result.output
     assert "Valdoria and Seravand signed an agreement" in result.output
     missing = runner.invoke(app, ["show", "no-such-article", "--db", str(tmp_path / "audit.db")])
     assert missing.exit_code == 2 and "no such article" in missing.output
@@ -242,3 +242,49 @@ def test_summary_names_the_story_only_of_articles_in_one(tmp_path: Path) -> None
         (summary,) = [line for line in lines if line.strip().startswith(str(EXAMPLES / "text" / name))]
         assert (", story " in summary) is in_story, summary
     assert "None" not in result.output
+
+
+def test_a_db_in_a_missing_directory_is_an_error_and_creates_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "mistyped" / "dir" / "audit.db"
+    result = _audit(str(EXAMPLES / "records.jsonl"), "--db", str(target))
+    assert result.exit_code == 2 and f"no such directory: {target.parent}" in result.output
+    assert not (tmp_path / "mistyped").exists()
+
+
+def test_serve_on_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    db = tmp_path / "audit.db"
+    assert _audit(str(EXAMPLES / "records.jsonl"), "--db", str(db), "--quiet").exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--db", str(db), "--port", str(port)])
+    assert result.exit_code == 2 and f"port {port} on 127.0.0.1 is busy" in result.output
+    assert "Serving" not in result.output and "Traceback" not in result.output
+
+
+def test_the_same_file_from_another_working_directory_is_the_same_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "audit.db"
+    work = tmp_path / "desk"
+    (work / "inputs").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "text" / "korsadaily_60_years_rewrite.txt", work / "inputs" / "page.txt")
+    monkeypatch.chdir(work)
+    assert _audit("inputs/page.txt", "--db", str(db), "--quiet").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    again = _audit("desk/inputs/page.txt", "--db", str(db), "--json")
+    (run,) = [json.loads(line) for line in again.output.splitlines() if '"type": "run"' in line]
+    assert run["articles_new"] == 0 and run["articles_known"] == 1
+    (location,) = sqlite_utils.Database(db).execute("SELECT location FROM articles").fetchone()
+    assert location == str(work / "inputs" / "page.txt")
+
+
+def test_progress_counts_inputs_before_reading_them() -> None:
+    from provenance.cli.audit import _input_of, count_inputs
+
+    files = [p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix != ".md"]
+    assert count_inputs([str(EXAMPLES), "https://example.org/a"]) == len(files) + 1
+    assert _input_of("/data/feed.jsonl:17") == "/data/feed.jsonl"
+    assert _input_of("/data/crawl.warc.gz#urn:uuid:1") == "/data/crawl.warc.gz"
+    assert _input_of("https://example.org/a:8080") == "https://example.org/a:8080"

@@ -183,3 +183,15 @@ def test_a_feed_on_a_private_address_is_refused_without_allow_private(server: Lo
     result = runner.invoke(app, ["audit", "--feed", server.url("/feed.xml"), "--db", str(tmp_path / "audit.db")])
     assert result.exit_code == 1 and "not a public address; pass --allow-private" in result.output
     assert server.requests == []
+
+
+def test_a_saved_feed_file_is_read_as_a_feed_not_as_a_list_of_urls(server: LocalServer, tmp_path: Path) -> None:
+    db = str(tmp_path / "audit.db")
+    _publish(server, 1, 2)
+    saved = tmp_path / "saved_feed.xml"
+    saved.write_bytes(rss(*[item(server.url(f"/news/{n}"), f"Story {n}", f"story-{n}") for n in (1, 2)]))
+    code, lines = _run("audit", "--feed", str(saved), "--db", db)
+    assert code == 0, lines
+    assert lines[-1]["articles_new"] == 2 and not [line for line in lines if line["type"] == "error"]
+    code, lines = _run("audit", "--feed", str(saved), "--db", db)
+    assert code == 0 and lines[-1]["articles_seen"] == 0 and server.hits("/news/1") == 1

@@ -196,13 +196,21 @@ def test_email_over_starttls_with_login_and_nothing_twice(db_path: Path, smtp_se
     message = got.message
     assert message.get_content_type() == "multipart/alternative"
     parts = [part.get_content_type() for part in message.iter_parts()]
-    assert parts == ["text/plain", "text/html"]
+    # The HTML part carries each new story's derivation graph as a PNG shown inline (cid:).
+    assert parts == ["text/plain", "multipart/related"]
+    related = list(message.iter_parts())[1]
+    inner = [part.get_content_type() for part in related.iter_parts()]
+    assert inner[0] == "text/html" and inner[1:] and set(inner[1:]) == {"image/png"}
+    for image in list(related.iter_parts())[1:]:
+        assert image.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f'src="cid:{image["Content-ID"].strip("<>")}"' in related.get_body(("html",)).get_content()
     text_part = message.get_body(("plain",))
     html_part = message.get_body(("html",))
     assert text_part is not None and html_part is not None
     text, page = text_part.get_content(), html_part.get_content()
     assert "FLAGS" in text and "seo-spam-link-farm" in text and "http://127.0.0.1:8001/audit/flags/" in text
-    assert "<h2>Flags</h2>" in page and "主站蜘蛛池模板" in page
+    assert "<h2>Flags</h2>" in page and "keywords withheld" in page
+    assert "主站蜘蛛池模板" not in page and "主站蜘蛛池模板" not in text  # mail filters quarantine spam keywords
     assert message["Subject"].startswith("[provenance] audit: ")
     assert message["To"] == "desk@newsroom.example, night@newsroom.example"
     assert message["Auto-Submitted"] == "auto-generated" and message["Message-ID"]
@@ -294,11 +302,21 @@ def test_no_server_is_loud(db_path: Path, smtp_server: SmtpServer) -> None:
 def test_dry_run_prints_the_message_and_sends_nothing(db_path: Path, smtp_server: SmtpServer) -> None:
     result = _email(db_path, smtp_server, "--to", "desk@newsroom.example", "--dry-run")
     assert result.exit_code == 0, result.output
-    printed = email.message_from_string(result.output, policy=email.policy.default)
-    assert isinstance(printed, EmailMessage)
-    assert [p.get_content_type() for p in printed.iter_parts()] == ["text/plain", "text/html"]
-    assert printed["To"] == "desk@newsroom.example"
+    # Headers, then each part decoded: readable, no base64.
+    assert "To: desk@newsroom.example" in result.output and "Content-Transfer-Encoding" not in result.output
+    assert "--- text/plain ---" in result.output and "--- text/html ---" in result.output
+    assert "FLAGS" in result.output and "<h2>Flags</h2>" in result.output
     assert smtp_server.mailbox.received == [] and _reported(db_path) == ([], 0)
+
+
+def test_dry_run_needs_no_smtp_server(db_path: Path) -> None:
+    env = {k: "" for k in ("PROVENANCE_SMTP_HOST", "PROVENANCE_MAIL_FROM", "PROVENANCE_MAIL_TO")}
+    config = db_path.parent / "empty.toml"
+    config.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", "--db", str(db_path), "--email", "--dry-run", "--config", str(config)],
+                                env=env)
+    assert result.exit_code == 0, result.output
+    assert "--- text/plain ---" in result.output and "error:" not in result.output
 
 
 # --- safe under cron: crashes and overlaps ------------------------------------------------------------

@@ -111,7 +111,6 @@ def _write(folder: Path, text: str, name: str = "seo/stuffing.yaml") -> Path:
         (("severity: warning", "severity: critical"), "severity: expected info|warning|error, got 'critical'"),
         (("category: seo-spam", "category: spam"), "category: expected ai-disclosure|"),
         (("id: stuffing", "id: other-id"), "id: expected 'stuffing' (the file name), got 'other-id'"),
-        (("id: stuffing\n", ""), "id: missing (required)"),
         (("zones: [spam, footer]", "zones: [sidebar]"), "zones[0]: expected page, body-span or a zone kind"),
         (("patterns: ['\\bcasino\\b']", "patterns: ['(casino']"), "patterns[0]: not a valid RE2 regular expression"),
         (("patterns: ['\\bcasino\\b']", "patterns: ['x*']"), "patterns[0]: the pattern matches the empty string"),
@@ -139,6 +138,26 @@ def test_malformed_rule_file_names_file_and_field(tmp_path: Path, change: tuple[
     assert caught.value.source == f"{tmp_path}/seo/stuffing.yaml"
     assert message in caught.value.message
     assert str(caught.value).startswith(f"{tmp_path}/seo/stuffing.yaml: ")
+
+
+def test_the_file_name_gives_the_id_when_it_is_omitted(tmp_path: Path) -> None:
+    _write(tmp_path, VALID.replace("id: stuffing\n", ""))
+    ruleset = load_rules([tmp_path])
+    assert "stuffing" in {rule.id for rule in ruleset.rules}
+
+
+def test_every_bad_rule_file_is_reported_at_once(tmp_path: Path) -> None:
+    _write(tmp_path, VALID.replace("severity: warning", "severity: critical"), "seo/stuffing.yaml")
+    _write(tmp_path, VALID.replace("id: stuffing", "id: stuffing-two").replace("category: seo-spam", "category: spam"),
+           "seo/stuffing-two.yaml")
+    _write(tmp_path, VALID.replace("id: stuffing", "id: fine"), "seo/fine.yaml")
+    with pytest.raises(RuleFileError) as caught:
+        load_rules([tmp_path])
+    text = str(caught.value)
+    assert text.startswith("2 problems in rule files:")
+    assert f"{tmp_path}/seo/stuffing.yaml: severity: expected info|warning|error, got 'critical'" in text
+    assert f"{tmp_path}/seo/stuffing-two.yaml: category: expected ai-disclosure|" in text
+    assert "fine.yaml" not in text
 
 
 def test_style_guide_error_shape(tmp_path: Path) -> None:

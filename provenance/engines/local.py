@@ -37,7 +37,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -54,7 +54,8 @@ from ..article.fingerprint import fingerprint_article
 from ..ingest.readers import IngestOptions, read_inputs
 from ..models import Article, Copy, Disagreement, Document, Fact, Finding, Fingerprint, InputProblem
 from ..rules.engine import RuleContext, RuleSet, apply_rules, load_rules
-from ..corpus.scoring import SourceStats, score_sources
+from ..corpus.scoring import SEVERITY_WEIGHTS, SourceStats, score_sources
+from ..rules.registry import Registry
 from ..store.sqlite import AuditStore
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "audit_prepared",
     "default_jobs",
     "prepare_document",
+    "rescore_sources",
 ]
 
 Clock = Callable[[], dt.datetime]
@@ -268,7 +270,9 @@ def _run_batch(batch: list[Document | Prepared | InputProblem], run: _Run) -> It
     with run.store.transaction():
         for entry in entries:
             events.extend(_store(entry, run))
-    yield from events
+    # A later article of the batch may have joined an earlier one to a story: summarise after the copy stage.
+    yield from (ArticleResult(e.location, e.article_id, e.status, run.store.article_summary(e.article_id))
+                if isinstance(e, ArticleResult) else e for e in events)
 
 
 def _extract_all(docs: list[Document], run: _Run) -> list[_Extracted | InputProblem]:
@@ -452,6 +456,8 @@ def _write(entry: _Extracted, run: _Run) -> int:
     store.add_facts(article_id, entry.facts)
     store.add_disagreements(run.run_id, article_id, None, entry.inconsistencies, now())
     store.add_flags(run.run_id, article_id, entry.findings, run.ruleset.version, now())
+    if entry.findings:
+        store.refresh_findings([article_id], tuple(SEVERITY_WEIGHTS.values()))
     # 8. copies: exact and near copies, direction, stories
     matched = _matched_for(article_id, article, run)
     copies = list(matched.copies) if matched else find_copies(article_id, article, entry.fingerprint, store)
@@ -483,15 +489,20 @@ def _matched_for(article_id: int, article: Article, run: _Run) -> Matched | None
 
 def _score_sources(run: _Run) -> None:
     """Score the sources this run touched (those of its new articles and of the articles they are linked to)."""
-    if not run.touched:
+    rescore_sources(run.store, run.touched, run.ruleset.registry, run.now())
+
+
+def rescore_sources(store: AuditStore, article_ids: Collection[int], registry: Registry, now: dt.datetime) -> None:
+    """Score again the sources of these articles, from their counts in ``source_counts``."""
+    if not article_ids:
         return
-    stats = [SourceStats(**row) for row in run.store.source_stats(run.store.sources_of(run.touched))]
-    scores = score_sources(stats, run.ruleset.registry)
-    run.store.save_scores(
+    stats = [SourceStats(**row) for row in store.source_stats(store.sources_of(article_ids))]
+    scores = score_sources(stats, registry)
+    store.save_scores(
         [
             {"key": s.key, "score": round(s.score, 1), "reasons": json.dumps(s.reasons, ensure_ascii=False),
              "kind": s.kind, "registry_name": s.registry_name, "prior": s.prior}
             for s in scores
         ],
-        run.now(),
+        now,
     )

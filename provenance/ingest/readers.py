@@ -148,7 +148,8 @@ def _guarded(given: str, items: Iterator[Document | InputProblem]) -> Iterator[D
 
 
 def _read_path(given: str, options: IngestOptions) -> Iterator[Document | InputProblem]:
-    path = Path(given)
+    # An input is known by its absolute location (and its bytes' hash), whatever the working directory.
+    path = Path(os.path.abspath(given))
     if path.is_dir():
         for file in _walk(path):
             kind = reader_for(file)

@@ -194,8 +194,10 @@ def recipients_from(env: Mapping[str, str], config: Mapping[str, Any], given: Se
 
 def compose_message(
     *, subject: str, text: str, html: str, sender: str, recipients: Sequence[str], now: dt.datetime,
+    images: Sequence[tuple[str, bytes]] = (),
 ) -> EmailMessage:
-    """A multipart/alternative message: the text part, then the HTML part."""
+    """A multipart/alternative message: the text part, then the HTML part with ``images`` (Content-ID, PNG)
+    attached to it (multipart/related), which the HTML shows as ``cid:`` sources."""
     parse_addresses([sender], what="sender")
     safe_subject = " ".join(re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", subject).split())
     message = EmailMessage(policy=email.policy.SMTP)
@@ -208,6 +210,10 @@ def compose_message(
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    html_part = message.get_body(("html",))
+    for cid, png in images:
+        assert html_part is not None
+        html_part.add_related(png, "image", "png", cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.png")
     return message
 
 

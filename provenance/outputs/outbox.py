@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fcntl
 import json
@@ -32,6 +33,7 @@ from typing import Any
 import sqlite_utils
 
 from ..errors import MailError, StoreError
+from .graph import load_story_graph, render_png
 from .mail import SmtpFactory, SmtpSettings, compose_message, connect, send_message
 from .report import (
     DEFAULT_SHOWN,
@@ -92,18 +94,18 @@ SELECT f.id, f.created_utc, f.severity, f.category, f.rule_id, f.message, f.evid
        coalesce(a.site_name, a.domain) AS outlet, a.published, a.url, s.key AS source_key
 FROM flags f LEFT JOIN articles a ON a.id = f.article_id LEFT JOIN sources s ON s.id = a.source_id
 WHERE ({_RANK.format('f.severity')}) >= :rank AND (:since IS NULL OR f.created_utc >= :since)
-  AND {_UNREPORTED.format('flag', 'f.id')}
+  AND f.review IS NOT 'dismissed' AND {_UNREPORTED.format('flag', 'f.id')}
 ORDER BY ({_RANK.format('f.severity')}) DESC, f.article_id, f.id"""
 
 _DISAGREEMENTS = f"""
 SELECT d.id, d.created_utc, d.status, d.kind, d.article_id, a.title, coalesce(a.site_name, a.domain) AS outlet,
        d.value, d.sentence, d.other_article_id, o.title AS other_title,
        coalesce(o.site_name, o.domain) AS other_outlet, d.other_value, d.other_sentence, a.story_id, d.confidence,
-       s.key AS source_key
+       s.key AS source_key, d.reason
 FROM disagreements d LEFT JOIN articles a ON a.id = d.article_id LEFT JOIN articles o ON o.id = d.other_article_id
      LEFT JOIN sources s ON s.id = a.source_id
 WHERE (CASE WHEN d.status = 'update' THEN 0 ELSE 1 END) >= :rank AND (:since IS NULL OR d.created_utc >= :since)
-  AND {_UNREPORTED.format('disagreement', 'd.id')}
+  AND d.review IS NOT 'dismissed' AND {_UNREPORTED.format('disagreement', 'd.id')}
 ORDER BY d.id"""
 
 _STORIES = f"""
@@ -151,16 +153,27 @@ def collect_report(
 ) -> Report:
     """Read and build the report of ``window``; links point into Datasette when ``base_url`` is given."""
     links = Links(database_url(base_url, database)) if base_url else None
-    return build_report(
+    report = build_report(
         read_items(db, window), generated_utc=utc_text(now), database=database, min_severity=window.min_severity,
         since_utc=window.since_utc, last_report_utc=last_report_utc(db), links=links, shown=shown,
     )
+    graphs = [load_story_graph(db.conn, story.id) for story in report.stories[:GRAPHS_SHOWN]]
+    return dataclasses.replace(report, graphs=tuple(g for g in graphs if g is not None and g.nodes))
+
+
+#: New stories drawn as a derivation graph in a report.
+GRAPHS_SHOWN = 3
 
 
 def build_email(report: Report, settings: SmtpSettings, recipients: Sequence[str], now: dt.datetime) -> EmailMessage:
+    """The message: text, and HTML with each story graph as an attached PNG a mail client shows inline."""
+    domain = settings.mail_from.rsplit("@", 1)[-1].strip("> ") or "localhost"
+    cids = {graph.story_id: f"story-{graph.story_id}-graph@{domain}" for graph in report.graphs}
     return compose_message(
-        subject=report_subject(report), text=render_text(report), html=render_html(report),
+        subject=report_subject(report), text=render_text(report),
+        html=render_html(report, lambda graph: f"cid:{cids[graph.story_id]}"),
         sender=settings.mail_from, recipients=recipients, now=now,
+        images=[(cids[graph.story_id], render_png(graph)) for graph in report.graphs],
     )
 
 

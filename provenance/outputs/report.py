@@ -19,13 +19,15 @@ import json
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+
+from .graph import StoryGraph, render_svg
 
 __all__ = [
     "SEVERITIES",
@@ -97,6 +99,12 @@ class DisagreementItem:
     story_id: int | None
     confidence: float | None
     source_key: str | None
+    reason: str | None = None
+
+    @property
+    def is_inconsistency(self) -> bool:
+        """A check of one article against itself: there is no other copy."""
+        return self.other_article_id is None and self.status != "update"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +161,8 @@ class Report:
     sources: tuple[SourceLine, ...] = ()
     links: Links | None = None
     shown: int = DEFAULT_SHOWN
+    #: Derivation graphs of the first new stories, drawn in the HTML report and the email.
+    graphs: tuple[StoryGraph, ...] = ()
 
     @property
     def items(self) -> int:
@@ -223,7 +233,8 @@ def build_report(
     flags = tuple(
         FlagItem(
             id=r["id"], created_utc=r["created_utc"], severity=r["severity"], category=r["category"],
-            rule_id=r["rule_id"], message=r["message"], matched=_matched(r.get("evidence")),
+            rule_id=r["rule_id"], message=_masked_message(r["category"], r["rule_id"], r["message"]),
+            matched=_masked(r["category"], r["rule_id"], _matched(r.get("evidence"))),
             article_id=r["article_id"], title=r.get("title"), outlet=r.get("outlet"), published=r.get("published"),
             url=r.get("url"), source_key=r.get("source_key"),
         )
@@ -237,7 +248,7 @@ def build_report(
             other_article_id=r.get("other_article_id"), other_title=r.get("other_title"),
             other_outlet=r.get("other_outlet"), other_value=r.get("other_value"),
             other_sentence=r.get("other_sentence"), story_id=r.get("story_id"), confidence=r.get("confidence"),
-            source_key=r.get("source_key"),
+            source_key=r.get("source_key"), reason=r.get("reason"),
         )
         for r in rows.get("disagreements", ())
     )
@@ -254,6 +265,29 @@ def build_report(
         last_report_utc=last_report_utc, flags=flags, disagreements=disagreements, stories=stories,
         sources=_worst_sources(flags, disagreements, rows.get("sources", ()), worst), links=links, shown=shown,
     )
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _is_withheld(category: str, rule_id: str, text: str) -> bool:
+    """Spam keyword blocks (adult and gambling terms, CJK link farms) that mail filters quarantine."""
+    return category == "seo-spam" and ("adult" in rule_id or bool(_CJK.search(text)))
+
+
+def _masked_message(category: str, rule_id: str, message: str) -> str:
+    """A spam flag's message without the keywords it quotes."""
+    if not _is_withheld(category, rule_id, message):
+        return message
+    head = re.split(r"[:(]", message, maxsplit=1)[0].strip()
+    return f"{head} (keywords withheld; see the flag in Datasette)"
+
+
+def _masked(category: str, rule_id: str, matched: str | None) -> str | None:
+    """A spam block's text, withheld: its length only."""
+    if not matched or not _is_withheld(category, rule_id, matched):
+        return matched
+    return f"[{len(matched)} characters of spam keywords withheld]"
 
 
 def _matched(evidence: Any) -> str | None:
@@ -431,8 +465,13 @@ def render_text(report: Report) -> str:
     if report.disagreements:
         out += ["", "DISAGREEMENTS"]
         for item in report.disagreements[: report.shown]:
-            out.append(f"  {clean(item.kind, 40)}: {clean(item.value, 60)} against {clean(item.other_value, 60)}"
-                       f" ({clean(item.status, 20)})")
+            if item.is_inconsistency:
+                out.append(f"  {clean(item.kind, 40)}: the article implies {clean(item.value, 60)} (inconsistency within it)")
+            else:
+                out.append(f"  {clean(item.kind, 40)}: {clean(item.value, 60)} against {clean(item.other_value, 60)}"
+                           f" ({clean(item.status, 20)})")
+            if item.reason:
+                out.append(f"    why: {clean(item.reason, 300)}")
             out.append(f"    {_article(item.title, item.outlet, item.article_id)}")
             out.append(f"      \"{clean(item.sentence, 240)}\"")
             if item.other_article_id is not None or item.other_sentence:
@@ -491,6 +530,11 @@ def render_markdown(report: Report) -> str:
         out += ["", "## Disagreements", "", "| kind | value | sentence | other value | other sentence |", "|---|---|---|---|---|"]
         for item in report.disagreements[: report.shown]:
             kind = _md_link(_md(item.kind, 40), _disagreement_link(report, item))
+            if item.is_inconsistency:
+                other = f"within the article: {_md(item.reason, 300)}"
+                out.append(f"| {kind} | {_md(item.value, 60)} | {_md(_article(item.title, item.outlet, item.article_id))}: "
+                           f"{_md(item.sentence, 240)} | (inconsistency) | {other} |")
+                continue
             out.append(
                 f"| {kind} | {_md(item.value, 60)} | {_md(_article(item.title, item.outlet, item.article_id))}: "
                 f"{_md(item.sentence, 240)} | {_md(item.other_value, 60)} | "
@@ -535,8 +579,12 @@ def _a(text: str, url: str | None) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{text}</a>' if url else text
 
 
-def render_html(report: Report) -> str:
-    """A whole HTML document with inline styles: the email's HTML part and ``--html``."""
+def render_html(report: Report, graph_src: Callable[[StoryGraph], str] | None = None) -> str:
+    """A whole HTML document with inline styles: the email's HTML part and ``--html``.
+
+    Each story graph is an ``<img>`` whose source ``graph_src`` gives (the email: a ``cid:`` of
+    an attached PNG), else the SVG drawn inline.
+    """
     title = f"provenance report: {_h(report.database, 60)}"
     out = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -565,8 +613,10 @@ def render_html(report: Report) -> str:
                 f"<span class=\"muted\">{_h(item.status, 20)}</span></td>"
                 f"<td><strong>{_h(item.value, 60)}</strong><br>{_h(item.sentence, 240)}<br>"
                 f"<span class=\"muted\">{_a(_h(_article(item.title, item.outlet, item.article_id)), _article_link(report, item.article_id))}</span></td>"
-                f"<td><strong>{_h(item.other_value, 60)}</strong><br>{_h(item.other_sentence, 240)}<br>"
-                f"<span class=\"muted\">{_a(_h(_article(item.other_title, item.other_outlet, item.other_article_id)), _article_link(report, item.other_article_id))}</span></td></tr>"
+                + (f"<td><em>inconsistency within the article</em><br>{_h(item.reason, 300)}</td></tr>"
+                   if item.is_inconsistency else
+                   f"<td><strong>{_h(item.other_value, 60)}</strong><br>{_h(item.other_sentence, 240)}<br>"
+                   f"<span class=\"muted\">{_a(_h(_article(item.other_title, item.other_outlet, item.other_article_id)), _article_link(report, item.other_article_id))}</span></td></tr>")
             )
         out.append("</table>")
         out += _html_more(report, "disagreements", len(report.disagreements))
@@ -581,6 +631,13 @@ def render_html(report: Report) -> str:
                 f"<td>{origin}<br><span class=\"muted\">{_h(story.origin_reason, 160)}</span></td></tr>"
             )
         out.append("</table>")
+        for graph in report.graphs:
+            alt = _h(f"Derivation graph of story {graph.story_id}: {graph.title}", 200)
+            if graph_src is None:
+                out.append(f'<figure class="story-graph">{render_svg(graph)}<figcaption>{alt}</figcaption></figure>')
+            else:
+                out.append(f'<p><img src="{html.escape(graph_src(graph), quote=True)}" alt="{alt}" '
+                           f'style="max-width:100%;height:auto"></p>')
         out += _html_more(report, "stories", len(report.stories))
     if report.sources:
         out += ["<h2>Worst sources</h2>", "<table><tr><th>outlet</th><th>in this report</th></tr>"]
@@ -647,8 +704,12 @@ def render_rich(report: Report) -> RenderableType:
         for item in report.disagreements[: report.shown]:
             one = Text(clean(item.value, 60), style="bold")
             one.append("\n").append_text(_article_cell(item.title, item.outlet, item.article_id))
-            other = Text(clean(item.other_value, 60), style="bold")
-            other.append("\n").append_text(_article_cell(item.other_title, item.other_outlet, item.other_article_id))
+            if item.is_inconsistency:
+                other = Text("inconsistency within the article", style="italic")
+                other.append("\n" + clean(item.reason, 300))
+            else:
+                other = Text(clean(item.other_value, 60), style="bold")
+                other.append("\n").append_text(_article_cell(item.other_title, item.other_outlet, item.other_article_id))
             table.add_row(_cell(item.kind, 40, _disagreement_link(report, item)), one, other)
         parts.append(table)
         parts += _rich_more(report, "disagreements", len(report.disagreements))

@@ -180,9 +180,25 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Datas
 
 
 @_hook
-def extra_template_vars(template: str, database: str | None, datasette: Datasette) -> dict[str, Any]:
+def extra_template_vars(template: str, database: str | None, table: str | None, request: Any,
+                        datasette: Datasette) -> Any:
     config = _config(datasette)
-    if not config or template != "database.html" or database != config.get("database"):
+    if not config or database != config.get("database"):
+        return {}
+    if template == "row.html" and table in ("articles", "stories", "sources") and request is not None:
+        pks = str(request.url_vars.get("pks", ""))
+
+        async def row_vars() -> dict[str, Any]:
+            try:
+                row_id = int(urllib.parse.unquote(pks))
+            except ValueError:
+                return {}
+            db = datasette.get_database(database)
+            found: dict[str, Any] = await db.execute_fn(lambda conn: _row_findings(conn, str(table), row_id))
+            return {"provenance_row": found}
+
+        return row_vars
+    if template != "database.html":
         return {}
     tables: dict[str, Any] = datasette.metadata("tables", database=database, fallback=False) or {}
     rank = {name: i for i, name in enumerate(tables)}
@@ -192,6 +208,111 @@ def extra_template_vars(template: str, database: str | None, datasette: Datasett
         return sorted(items, key=lambda item: (rank.get(item["name"], len(rank)), item["name"]))
 
     return {"provenance_tables": tables, "provenance_ordered": ordered}
+
+
+def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = conn.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+_FLAGS_SQL = """SELECT f.id, f.article_id, f.severity, f.rule_id, f.category, f.message, f.zone, f.review,
+       coalesce(json_extract(f.evidence, '$.match'), json_extract(f.evidence, '$.matched')) AS matched,
+       r.reviewer, r.note AS review_note
+FROM flags f LEFT JOIN reviews r ON r.id = (SELECT max(id) FROM reviews WHERE flag_id = f.id)
+WHERE {where}
+ORDER BY f.review IS 'dismissed', CASE f.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, f.id"""
+_DISAGREEMENTS_SQL = """SELECT d.id, d.status, d.kind, d.article_id, coalesce(a.site_name, a.domain) AS outlet,
+       a.published, d.value, d.sentence, d.other_article_id, coalesce(o.site_name, o.domain) AS other_outlet,
+       o.published AS other_published, d.other_value, d.other_sentence, d.reason, d.confidence, d.review
+FROM disagreements d JOIN articles a ON a.id = d.article_id LEFT JOIN articles o ON o.id = d.other_article_id
+WHERE {where} ORDER BY d.status, d.kind, d.id"""
+
+
+def _row_findings(conn: sqlite3.Connection, table: str, row_id: int) -> dict[str, Any]:
+    """What a row page shows inline: an article's findings, a story's graph, a source's score and history."""
+    from ..corpus.scoring import explain_score
+    from .graph import load_story_graph, render_svg
+
+    if table == "articles":
+        links = _rows(conn, """SELECT c.article_id, c.source_id, c.relation, c.direction, c.similarity, c.reason,
+                                      c.is_primary, a.title AS article_title, s.title AS source_title,
+                                      coalesce(a.site_name, a.domain) AS article_outlet,
+                                      coalesce(s.site_name, s.domain) AS source_outlet
+                               FROM copies c JOIN articles a ON a.id = c.article_id JOIN articles s ON s.id = c.source_id
+                               WHERE ? IN (c.article_id, c.source_id) ORDER BY c.is_primary DESC, c.similarity DESC""",
+                      [row_id])
+        for link in links:
+            mine = link["article_id"] == row_id
+            link["other_id"] = link["source_id"] if mine else link["article_id"]
+            link["other_title"] = link["source_title"] if mine else link["article_title"]
+            link["other_outlet"] = link["source_outlet"] if mine else link["article_outlet"]
+            link["role"] = ("same topic as" if link["relation"] == "related" else
+                            {("derived", True): "derives from", ("derived", False): "copied by"}.get(
+                                (link["direction"], mine), "shares a text with (direction unknown)"))
+        return {
+            "flags": _rows(conn, _FLAGS_SQL.format(where="f.article_id = ?"), [row_id]),
+            "facts": _rows(conn, "SELECT kind, text, value, unit, qualifier, resolved FROM facts WHERE article_id = ?"
+                                 " ORDER BY start_offset", [row_id]),
+            "disagreements": _rows(conn, _DISAGREEMENTS_SQL.format(where="? IN (d.article_id, d.other_article_id)"),
+                                   [row_id]),
+            "copies": [link for link in links if link["relation"] != "related"],
+            "related": [link for link in links if link["relation"] == "related"],
+        }
+    if table == "stories":
+        graph = load_story_graph(conn, row_id)
+        members = "SELECT id FROM articles WHERE story_id = ?"
+        return {
+            "graph": markupsafe.Markup(render_svg(graph)) if graph is not None else None,
+            "flags": _rows(conn, _FLAGS_SQL.format(where=f"f.article_id IN ({members})"), [row_id]),
+            "disagreements": _rows(conn, _DISAGREEMENTS_SQL.format(
+                where=f"(d.article_id IN ({members}) OR d.other_article_id IN ({members}))"), [row_id, row_id]),
+        }
+    source = _rows(conn, "SELECT key, score, score_reasons FROM sources WHERE id = ?", [row_id])
+    if not source:
+        return {}
+    reasons = _json(source[0]["score_reasons"] or "{}") or {}
+    months = _rows(conn, """SELECT substr(f.created_utc, 1, 7) AS month, f.severity, count(*) AS flags
+                            FROM flags f JOIN articles a ON a.id = f.article_id
+                            WHERE a.source_id = ? AND f.review IS NOT 'dismissed' GROUP BY 1, 2 ORDER BY 1""", [row_id])
+    return {
+        "score": source[0]["score"],
+        "terms": explain_score(reasons) if reasons else [],
+        "chart": _month_chart(months),
+        "flags": _rows(conn, _FLAGS_SQL.format(where="f.article_id IN (SELECT id FROM articles WHERE source_id = ?)")
+                       + " LIMIT 100", [row_id]),
+    }
+
+
+def _month_chart(months: list[dict[str, Any]]) -> markupsafe.Markup | None:
+    """Flags per month by severity as a stacked bar chart (SVG)."""
+    if not months:
+        return None
+    colors = {"error": "#c0392b", "warning": "#e0a100", "info": "#4a7fc1"}
+    by_month: dict[str, dict[str, int]] = {}
+    for row in months:
+        by_month.setdefault(row["month"], {})[row["severity"]] = row["flags"]
+    top = max(sum(v.values()) for v in by_month.values())
+    bar, gap, height = 36, 14, 140
+    width = max(300, 60 + len(by_month) * (bar + gap))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="flag-chart" width="{width}" height="{height + 64}" '
+             f'role="img" font-family="Helvetica, Arial, sans-serif" font-size="11">'
+             "<title>Flags per month, by severity</title>"]
+    for i, (month, counts) in enumerate(by_month.items()):
+        x, y = 40 + i * (bar + gap), float(height + 20)
+        for severity in ("info", "warning", "error"):
+            n = counts.get(severity, 0)
+            if not n:
+                continue
+            h = n / top * height
+            y -= h
+            parts.append(f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{colors[severity]}">'
+                         f"<title>{month}: {n} {severity}</title></rect>")
+        parts.append(f'<text x="{x + bar / 2}" y="{y - 4:.1f}" text-anchor="middle">{sum(counts.values())}</text>')
+        parts.append(f'<text x="{x + bar / 2}" y="{height + 36}" text-anchor="middle">{month}</text>')
+    legend = " ".join(f'<tspan fill="{c}">■</tspan> {s}' for s, c in colors.items())
+    parts.append(f'<text x="40" y="{height + 54}">{legend}</text></svg>')
+    return markupsafe.Markup("".join(parts))
 
 
 @_hook
@@ -226,7 +347,7 @@ async def _render_cell(row: Any, value: Any, column: str, table: str | None, dat
     if table == "stories" and column == "title" and "id" in row.keys():  # noqa: SIM118 (`in` on a Row tests values)
         href = datasette.urls.query(database, "story_derivation") + "?" + urllib.parse.urlencode({"story": row["id"]})
         return markupsafe.Markup('<a href="{}">{}</a>').format(href, value)
-    if table is not None and table not in VIEWS:
+    if table is not None and table not in VIEWS and table != "zone_search":  # zone_search holds ids, not keys
         return None
     if column in _ROW_LINKS:
         href = datasette.urls.row(database, _ROW_LINKS[column], tilde_encode(str(value)))

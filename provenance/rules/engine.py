@@ -48,7 +48,7 @@ from .examples import Example, ExampleResult, read_examples, run_example, run_ex
 from ..models import ZONE_KINDS, Article, Fact, Finding, Severity, Zone
 from .registry import Registry, load_registry
 from .prefilter import Clauses, may_match, required_literals
-from .rulefiles import FieldReader, read_yaml
+from .rulefiles import FieldReader, combined, read_yaml
 
 __all__ = [
     "CATEGORIES",
@@ -182,13 +182,20 @@ def rules_in(ruleset: RuleSet, folder: Path) -> list[str]:
 def _read_rules(files: Sequence[tuple[Path, str]]) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
+    errors: list[RuleFileError] = []
     for path, source in files:
-        rule = _read_rule(path, source)
+        try:
+            rule = _read_rule(path, source)
+        except RuleFileError as exc:
+            errors.append(exc)  # read on: every bad file is reported at once
+            continue
         for name in (rule.id, *rule.aliases):
             if name in seen:
-                raise RuleFileError(f"id: {name!r} is already defined in {seen[name]}", source=source)
+                errors.append(RuleFileError(f"id: {name!r} is already defined in {seen[name]}", source=source))
             seen[name] = source
         rules.append(rule)
+    if errors:
+        raise combined(errors)
     return tuple(rules)
 
 
@@ -202,7 +209,7 @@ def _version(files: Sequence[tuple[Path, str]]) -> str:
 def _read_rule(path: Path, source: str) -> Rule:
     reader = FieldReader(read_yaml(path, source), source)
     reader.only(_FIELDS)
-    rule_id = reader.text("id")
+    rule_id = reader.optional_text("id") or path.stem  # the file name is the id; `id:` may repeat it
     if not _ID.match(rule_id):
         reader.fail("id", f"expected lower-case words joined by '-', got {rule_id!r}")
     if rule_id != path.stem:

@@ -6,7 +6,8 @@ as soon as something is wrong, in the shape vale uses::
 
     rules/seo/stuffing.yaml: severity: expected info|warning|error, got 'critical'
 
-A file is never half-loaded: the first problem stops the load.
+A file is never half-loaded: the first problem stops the load of that file. A folder is
+read to the end, and :func:`combined` reports the problems of every bad file at once.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import yaml
 
 from ..errors import RuleFileError
 
-__all__ = ["FieldReader", "read_yaml", "describe"]
+__all__ = ["FieldReader", "combined", "read_yaml", "describe"]
 
 
 def read_yaml(path: Path, source: str) -> object:
@@ -36,6 +37,14 @@ def read_yaml(path: Path, source: str) -> object:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise RuleFileError(f"not valid YAML: {problem}{where}", source=source) from exc
+
+
+def combined(errors: Sequence[RuleFileError]) -> RuleFileError:
+    """One error for the problems of several files: each on a line of its own, naming file and field."""
+    if len(errors) == 1:
+        return errors[0]
+    lines = "\n".join(f"  {error}" for error in errors)
+    return RuleFileError(f"{len(errors)} problems in rule files:\n{lines}")
 
 
 def describe(value: object) -> str:

@@ -158,20 +158,33 @@ class ArticlesStore(StoreBase):
         return [(int(r[0]), bytes(r[1]), bytes(r[2])) for r in rows]
 
     def article_summary(self, article_id: int) -> dict[str, Any]:
+        """What the audit line says of an article: where it is, its story, what was found, and the worst finding."""
         row = self.db.execute(
             """SELECT a.id, a.location, a.title, coalesce(a.site_name, a.domain) AS outlet, a.domain,
                       a.published, a.story_id,
-                      (SELECT count(*) FROM flags f WHERE f.article_id = a.id) AS flags,
-                      (SELECT count(*) FROM disagreements d WHERE d.article_id = a.id)
-                        + (SELECT count(*) FROM disagreements d WHERE d.other_article_id = a.id AND d.article_id != a.id)
+                      (SELECT count(*) FROM flags f WHERE f.article_id = a.id AND f.review IS NOT 'dismissed') AS flags,
+                      (SELECT count(*) FROM disagreements d WHERE d.article_id = a.id AND d.review IS NOT 'dismissed')
+                        + (SELECT count(*) FROM disagreements d
+                           WHERE d.other_article_id = a.id AND d.article_id != a.id AND d.review IS NOT 'dismissed')
                         AS disagreements,
-                      (SELECT count(*) FROM copies c WHERE c.article_id = a.id)
-                        + (SELECT count(*) FROM copies c WHERE c.source_id = a.id) AS copies
+                      (SELECT count(*) FROM copies c WHERE c.article_id = a.id AND c.relation != 'related')
+                        + (SELECT count(*) FROM copies c WHERE c.source_id = a.id AND c.relation != 'related') AS copies
                FROM articles a WHERE a.id = ?""",
             [article_id],
         ).fetchone()
         names = ("id", "location", "title", "outlet", "domain", "published", "story_id", "flags", "disagreements", "copies")
-        return dict(zip(names, row, strict=True))
+        summary = dict(zip(names, row, strict=True))
+        worst = self.db.execute(
+            """SELECT severity, rule_id, message FROM flags WHERE article_id = ? AND review IS NOT 'dismissed'
+               ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,
+                        -- at one severity, what a reader must know first: spam and AI before missing metadata
+                        CASE category WHEN 'seo-spam' THEN 0 WHEN 'ai-disclosure' THEN 1 WHEN 'ai-leftover' THEN 2
+                             WHEN 'staleness' THEN 3 WHEN 'attribution' THEN 4 WHEN 'rights' THEN 5 ELSE 6 END,
+                        id LIMIT 1""",
+            [article_id],
+        ).fetchone()
+        summary["worst"] = dict(zip(("severity", "rule_id", "message"), worst, strict=True)) if worst else None
+        return summary
 
     def find_article(self, ref: str) -> int | None:
         """An article id from an id, a location or a URL."""
