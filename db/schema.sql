@@ -25,7 +25,7 @@ CREATE TABLE articles (
     extractor TEXT NOT NULL,
     notes TEXT NOT NULL DEFAULT '[]',   -- JSON array: fallbacks and caveats of extraction
     run_id INTEGER NOT NULL REFERENCES runs(id),
-    audited_utc TEXT NOT NULL,
+    audited_utc TEXT NOT NULL, published_modified TEXT, canonical_domain TEXT,
     UNIQUE (location, raw_sha256)
 );
 
@@ -54,7 +54,7 @@ CREATE TABLE copies (
     reason TEXT,                        -- why the source was chosen
     evidence TEXT NOT NULL DEFAULT '{}',-- JSON: aligned passages
     run_id INTEGER NOT NULL REFERENCES runs(id),
-    created_utc TEXT NOT NULL, is_primary INTEGER NOT NULL DEFAULT 0, primary_reason TEXT,
+    created_utc TEXT NOT NULL, is_primary INTEGER NOT NULL DEFAULT 0, primary_reason TEXT, decided_by TEXT, weight REAL, unseen_source TEXT,
     UNIQUE (article_id, source_id)
 );
 
@@ -242,7 +242,7 @@ CREATE TABLE stories (
     last_published TEXT,
     title TEXT,
     updated_utc TEXT NOT NULL
-);
+, origin_unseen TEXT);
 
 CREATE TABLE zones (
     id INTEGER PRIMARY KEY,

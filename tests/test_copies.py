@@ -106,8 +106,11 @@ def test_two_rewrites_of_an_unseen_wire_story_get_no_invented_direction(tmp_path
     (row,) = store.db["copies"].rows
     assert row["direction"] == "unknown"
     assert "common unseen source" in row["reason"] and "Xinhua" in row["reason"]
+    assert (row["decided_by"], row["unseen_source"]) == ("credit", "Xinhua News Agency")
+    # Both credit an outlet that is not in the database: it is the story's origin, unseen.
     (story,) = store.db["stories"].rows
-    assert story["origin_id"] is None and "none shown to be first" in story["origin_reason"]
+    assert story["origin_id"] is None and story["origin_unseen"] == "Xinhua News Agency"
+    assert story["origin_reason"].startswith("unseen: Xinhua News Agency")
 
 
 def test_a_copy_credited_to_the_other_outlet_points_at_it(tmp_path, store: AuditStore, clock) -> None:  # type: ignore[no-untyped-def]

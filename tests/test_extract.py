@@ -17,7 +17,7 @@ def test_html_metadata_and_body() -> None:
     article = _html_article()
     assert article.title == "Norland, Vesta pledge to deepen port ties"  # type: ignore[attr-defined]
     assert article.byline == "Lin Qiao"  # type: ignore[attr-defined]
-    assert article.published == "2024-10-03"  # type: ignore[attr-defined]
+    assert article.published == "2024-10-03T07:43:00+08:00"  # type: ignore[attr-defined]
     assert article.published_source == "html-meta"  # type: ignore[attr-defined]
     assert article.site_name == "Harbour Daily"  # type: ignore[attr-defined]
     assert article.canonical_url == "https://www.harbourdaily.co.uk/world/2024/10/03/norland-vesta-port-ties"  # type: ignore[attr-defined]

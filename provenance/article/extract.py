@@ -20,7 +20,9 @@ import re
 from functools import lru_cache
 from importlib.metadata import version
 
-from .dates import find_dates
+from .credits import credits_of_links, find_credits
+from .dates import find_dates, parse_date, structured_dates
+from .outlets import OutletLookup, page_outlet
 from ..errors import ExtractError
 from ..models import Article, Document, Metadata, Zone
 from .zones import Layout, normalise_space, whole_text_layout, word_count, zone_page
@@ -28,7 +30,8 @@ from .zones import Layout, normalise_space, whole_text_layout, word_count, zone_
 __all__ = ["extract_article", "registered_domain", "render_html_text"]
 
 _VERSION = version("provenance")
-_DATE_SEARCH = {"extensive_search": False, "original_date": True}
+# The URL's date only after the page's own: a slug is weak evidence (``deferred_url_extractor``).
+_DATE_SEARCH = {"extensive_search": False, "original_date": True, "deferred_url_extractor": True}
 #: Fewer words than this is not an article: a menu, an error page, a stub.
 MIN_BODY_WORDS = 8
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|[-_])")
@@ -39,14 +42,17 @@ _BLOCK_TAGS = frozenset(
 )
 
 
-def extract_article(doc: Document) -> Article:
-    """Extract the article of one document. Raises ExtractError when there is none."""
+def extract_article(doc: Document, registry: OutletLookup | None = None) -> Article:
+    """Extract the article of one document. Raises ExtractError when there is none.
+
+    ``registry`` (the outlet registry of the rules) names the domain of a page
+    that gives no URL of its own but names itself."""
     if doc.kind == "html":
-        return _from_html(doc)
-    return _from_text(doc)
+        return _from_html(doc, registry)
+    return _from_text(doc, registry)
 
 
-def _from_text(doc: Document) -> Article:
+def _from_text(doc: Document, registry: OutletLookup | None = None) -> Article:
     layout = zone_page(doc.content, doc.hints)
     body = _body_text(doc.content, layout.zones)
     if doc.kind == "record" and not body:
@@ -57,6 +63,8 @@ def _from_text(doc: Document) -> Article:
     _require_body(body, doc)
     published, source, raw = _published(doc.hints, layout, None)
     url = doc.hints.url or layout.url
+    site_name = layout.site_name
+    domain = registered_domain(url) or _registry_domain(registry, site_name)
     return Article(
         location=doc.location,
         kind=doc.kind,
@@ -70,16 +78,16 @@ def _from_text(doc: Document) -> Article:
         published_source=source,
         published_raw=raw,
         url=url,
-        domain=registered_domain(url),
-        site_name=layout.site_name,
-        credits=layout.credits,
+        domain=domain,
+        site_name=site_name,
+        credits=_credits(doc.content, layout.zones, (), domain, site_name),
         encoding=doc.encoding,
         extractor=f"provenance-zones-{_VERSION}",
         notes=doc.notes + layout.notes,
     )
 
 
-def _from_html(doc: Document) -> Article:
+def _from_html(doc: Document, registry: OutletLookup | None = None) -> Article:
     import trafilatura
     from trafilatura.settings import Document as TrafilaturaDocument
 
@@ -108,10 +116,15 @@ def _from_html(doc: Document) -> Article:
         site_name=doc.hints.site_name or _clean(result.sitename),
     )
     body = _without_title(body, meta.title)
+    outlet = page_outlet(tree, doc.hints.url, registry)
+    meta = Metadata(meta.url, meta.title, meta.byline, meta.published, meta.site_name or outlet.site_name)
     layout = zone_page(page_text, meta, known_body=body)
-    canonical = _clean(result.url)
-    url = doc.hints.url or canonical
-    published, source, raw = _published(meta, layout, _clean(result.date))
+    canonical = outlet.canonical_url or _clean(result.url)
+    url = doc.hints.url or outlet.own_url
+    stated = structured_dates(tree)
+    published, source, raw = _published(meta, layout, stated.published or _clean(result.date))
+    site_name = meta.site_name or layout.site_name
+    domain = registered_domain(url) or outlet.domain or _registry_domain(registry, site_name)
     return Article(
         location=doc.location,
         kind=doc.kind,
@@ -126,12 +139,13 @@ def _from_html(doc: Document) -> Article:
         published_raw=raw,
         url=url,
         canonical_url=canonical,
-        domain=registered_domain(url),
-        site_name=meta.site_name or layout.site_name,
-        credits=layout.credits,
+        domain=domain,
+        site_name=site_name,
+        credits=_credits(page_text, layout.zones, outlet.links, domain, site_name),
         encoding=doc.encoding,
         extractor=f"trafilatura-{version('trafilatura')}",
-        notes=doc.notes + layout.notes,
+        notes=doc.notes + layout.notes + outlet.notes,
+        published_modified=stated.modified,
     )
 
 
@@ -203,10 +217,49 @@ def _normalise_date(value: str) -> str | None:
         stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         found = find_dates(text)
-        return found[0].iso if found else None
+        return found[0].iso if found else parse_date(text)
     if stamp.tzinfo is None:
         return stamp.date().isoformat()
     return stamp.isoformat()
+
+
+#: Zones whose lines may credit a source: bylines, standfirsts, footers, notes around the body.
+_CREDIT_ZONES = frozenset({"byline", "standfirst", "footer", "disclaimer", "boilerplate", "masthead"})
+
+
+def _credits(
+    page: str, zones: tuple[Zone, ...], links: tuple[tuple[str, str, str], ...], domain: str | None,
+    site_name: str | None,
+) -> tuple[str, ...]:
+    """The outlets the page credits as its source, without the page's own outlet.
+
+    Read in the bylines and the lines around the body (the first two and the
+    last four paragraphs, where datelines, agency tags and republication
+    notices stand), the footers, and the links whose block reads as a credit;
+    never in the middle of the story, where outlets are quoted, not credited."""
+    body = [z for z in zones if z.kind == "body"]
+    chosen = [z for z in zones if z.kind in _CREDIT_ZONES] + body[:2] + body[-4:]
+    lines = "\n".join(page[z.start : z.end] for z in sorted(set(chosen), key=lambda z: z.start))
+    own = {_squash(n) for n in (site_name, domain, (domain or "").split(".")[0]) if n}
+    found: dict[str, str] = {}
+    for name in [*find_credits(lines), *credits_of_links(links)]:
+        key = _squash(name)
+        if len(key) < 2 or any(key == o or (len(key) >= 5 and (key in o or o in key)) for o in own if o):
+            continue
+        found.setdefault(key, name)
+    return tuple(found.values())
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", re.sub(r"^(?:https?://)?(?:www\.)?", "", text.casefold()))
+
+
+def _registry_domain(registry: OutletLookup | None, site_name: str | None) -> str | None:
+    """The domain of the outlet a page names itself after, when the registry knows it by that name."""
+    if registry is None or not site_name:
+        return None
+    entry = registry.for_name(site_name)
+    return entry.domains[0] if entry is not None and entry.domains else None
 
 
 def _clean(value: object) -> str | None:

@@ -208,7 +208,7 @@ def _extract(doc: Document, ruleset: RuleSet, now: dt.datetime) -> _Extracted | 
     """The stages that need nothing but the document: extraction to rules."""
     try:
         # 3. extract
-        article = extract_article(doc)
+        article = extract_article(doc, ruleset.registry)
         # 4. fingerprint
         fingerprint = fingerprint_article(article)
         # 5. facts, and the checks of an article against itself and its date
