@@ -163,7 +163,7 @@ def _names(raw: str, how: str) -> Iterator[str]:
     raw = raw.strip()
     if how == "paren":
         name = re.split(r"\s*/\s*", raw)[0].strip(" .,")
-        if _is_agency(name) or (not _PAREN_NOT.match(name) and _looks_like_outlet(name)):
+        if _is_agency(name) or _OUTLET_WORDS.search(name) or (not _PAREN_NOT.match(name) and _looks_like_outlet(name)):
             yield name
     elif how == "bracket":
         if raw.strip().casefold() not in _NOT_NAMES and not re.match(r"^[\d\W]+$|^(?:updated|update|video|photos?|live|watch)\b", raw, re.I) and len(raw.split()) <= 6:
@@ -271,7 +271,7 @@ def _read_more(rest: str) -> Iterator[str]:
     parts = [p.strip() for p in re.split(r"\s*[,|]\s*", text) if p.strip()]
     if parts:
         name = _lead_name(parts[-1])
-        if name and not _PERSON.match(name) and len(name.split()) <= 5:
+        if name and (not _PERSON.match(name) or _OUTLET_WORDS.search(name)) and len(name.split()) <= 5:
             yield name
             return
     if url:
