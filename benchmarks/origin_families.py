@@ -67,8 +67,11 @@ def _page(paragraphs: list[str], *, title: str, site: str, own_url: str, canonic
 
 
 def make_pages(bodies: list[str], seed: int = 13) -> list[dict[str, Any]]:
+    from provenance.article.credits import find_credits
+
     rng = random.Random(seed)
-    shuffled = list(bodies)
+    # Bodies that credit a source of their own (an AP story) would have that outlet as their true origin.
+    shuffled = [b for b in bodies if not find_credits("\n".join(_paragraphs(b)[:2] + _paragraphs(b)[-4:]))]
     rng.shuffle(shuffled)
     pages: list[dict[str, Any]] = []
     for f, body in enumerate(shuffled):

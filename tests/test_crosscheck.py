@@ -53,6 +53,8 @@ COPIES = [
     # changed figures: a figure written to the unit is taken at its word
     ("Police said 1,000 people attended the rally in the city.", "Police said 1,005 people attended the rally in the city.",
      [("count", "1,000", "1,005")]),
+    ("She finished second in the final race, officials said.", "She finished third in the final race, officials said.",
+     [("ordinal", "second", "third")]),
     ("The firm cut 240 jobs at the plant, the union said.", "The firm cut 248 jobs at the plant, the union said.",
      [("count", "240", "248")]),
     (TRADE.format("$84.2 billion"), TRADE.format("$48.2 billion"), [("money", "$84.2 billion", "$48.2 billion")]),

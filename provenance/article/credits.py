@@ -242,7 +242,7 @@ def _lead_name(text: str, *, allow_token: bool = False) -> str | None:
 
 def _trim(name: str) -> str:
     words = name.split()
-    while words and (re.fullmatch(_CONNECT, words[-1]) or _MONTHS.match(words[-1]) or re.fullmatch(r"\d+\.?", words[-1])):
+    while words and (re.fullmatch(_CONNECT, words[-1]) or _MONTHS.match(words[-1]) or re.fullmatch(r"(?:19|20)\d\d\.?", words[-1])):
         words.pop()
     return " ".join(words).rstrip(".,;:")
 

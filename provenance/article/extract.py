@@ -125,8 +125,13 @@ def _from_html(doc: Document, registry: OutletLookup | None = None) -> Article:
     published, source, raw = _published(
         meta, layout, _stated_or_found(stated.published, stated.published_from, _clean(result.date))
     )
+    if published and outlet.notes and _url_day(outlet.canonical_url) == published[:10]:
+        # The canonical link names another outlet: the date in its URL is the source's, not this page's.
+        published, source, raw = None, None, None
     if published is None or source == "url" or (source == "html-meta" and _is_utc(published)):
         found = _extensive_date(doc.content, doc.hints.url)
+        if found is not None and outlet.notes and _url_day(outlet.canonical_url) == found[:10]:
+            found = None
         if found is not None and (published is None or source == "url" or _one_day_apart(found, published)):
             # No date in the markup, or a UTC stamp whose local day (the one the page shows) is the next
             # or the previous one: an evening article in the Americas, a night one in Europe.
@@ -232,6 +237,16 @@ def _stated_or_found(stated: str | None, stated_from: str | None, found: str | N
     if not _is_utc(stated) or (stated_from or "").startswith(("itemprop", "time")):
         return stated
     return found
+
+
+def _url_day(url: str | None) -> str | None:
+    match = _URL_DATE.search(url or "")
+    if match is None:
+        return None
+    try:
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None
 
 
 def _is_utc(stamp: str) -> bool:

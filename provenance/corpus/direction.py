@@ -147,6 +147,15 @@ def decide_direction(article: Article, known: KnownArticle, relation: str, m: Me
             return Verdict(None, "date", (
                 f"the earlier copy ({min(day, other_day)}) holds only {held:.0%} of the later one: "
                 "both likely derive from a fuller source"), steps=tuple(steps))
+        first = known if earlier else article
+        own = _outlet_keys(article.domain, article.site_name) | _outlet_keys(known.domain, known.site_name)
+        elsewhere = next((k for k in _credit_keys(first.credits) if k not in own), None)
+        if elsewhere is not None:
+            # The earlier copy says itself that it took the story from a third outlet: its date
+            # (perhaps backdated) does not make it the other's source.
+            shown = _shown(elsewhere, article, known)
+            return Verdict(None, "credit", f"the earlier copy ({min(day, other_day)}) credits {shown} as its "
+                           "source: both likely derive from it", shown, tuple(steps))
         return Verdict(earlier, "date", f"the source was published on {min(day, other_day)}, "
                        f"the copy on {max(day, other_day)}", steps=tuple(steps))
     steps.append("dates: " + ("the same day" if day and day == other_day else "no date that orders them"))
