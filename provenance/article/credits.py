@@ -38,7 +38,7 @@ AGENCIES = frozenset(
         "Anadolu", "AA", "Bernama", "Antara", "Interfax", "Ukrinform", "NTB", "ATS", "Belga", "ANP", "CTK", "PAP",
         "MTI", "BTA", "Agerpres", "Tanjug", "HINA", "STA", "Kathpress", "WAM", "SPA", "KUNA", "QNA", "MENA", "IRNA",
         "APS", "NAN", "UNI", "CNA", "Jiji", "Sputnik", "Xinhua News Agency", "Yonhap News Agency", "dpa-AFX",
-        "AP News", "Reuters News", "Press Trust of India", "Agenturen", "Agencies", "wires", "KNA", "ddp",
+        "AP News", "Reuters News", "Press Trust of India", "Agenturen", "Agencies", "KNA", "ddp",
         "dts Nachrichtenagentur", "SDA", "Keystone-SDA", "APA-OTS", "Uypress", "新华社", "中新社", "中新网",
     )
 )  # fmt: skip
@@ -53,7 +53,8 @@ _NOT_NAMES = frozenset(
     "the this that he she it they we you i photo image video file updated editor share subscribe advertisement "
     "reading more here getty images staff author home news january february march april may june july august "
     "september october november december monday tuesday wednesday thursday friday saturday sunday pictured "
-    "left right above below top bottom".split()
+    "left right above below top bottom a an its their his her our your my these those its original source "
+    "us them him me one".split()
 )
 _MONTHS = re.compile(
     r"^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?$|^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day$"

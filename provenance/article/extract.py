@@ -123,8 +123,14 @@ def _from_html(doc: Document, registry: OutletLookup | None = None) -> Article:
     url = doc.hints.url or outlet.own_url
     stated = structured_dates(tree)
     published, source, raw = _published(
-        meta, layout, _stated_or_found(stated.published, stated.published_from, _clean(result.date))
+        meta, layout, _stated_or_found(stated.published, stated.published_from, _clean(result.date)),
+        month_first=_is_month_first(tree),
     )
+    if published and source == "html-meta" and published != stated.published and _is_month_first(tree):
+        written = next((d for d in find_dates(page_text) if d.is_ambiguous and d.iso == published[:10]), None)
+        swapped = _month_first(written.date) if written is not None else None
+        if swapped is not None:  # the visible date was read day first on a month-first page
+            published, raw = swapped, written.raw if written is not None else raw
     if published and outlet.notes and _url_day(outlet.canonical_url) == published[:10]:
         # The canonical link names another outlet: the date in its URL is the source's, not this page's.
         published, source, raw = None, None, None
@@ -206,13 +212,21 @@ def _body_text(page: str, zones: tuple[Zone, ...]) -> str:
     return "\n\n".join(page[z.start : z.end] for z in zones if z.kind == "body").strip()
 
 
-def _published(hints: Metadata, layout: Layout, html_date: str | None) -> tuple[str | None, str | None, str | None]:
+def _published(
+    hints: Metadata, layout: Layout, html_date: str | None, month_first: bool = False
+) -> tuple[str | None, str | None, str | None]:
     if hints.published:
         return _normalise_date(hints.published), "record", hints.published
     if html_date:
         return _normalise_date(html_date), "html-meta", html_date
     if layout.published is not None:
-        return layout.published.iso, "dateline", layout.published.raw
+        found = layout.published
+        if found.is_ambiguous and month_first:
+            # "12/10/2021" on a page in US English is 10 December, not 12 October.
+            swapped = _month_first(found.date)
+            if swapped is not None:
+                return swapped + found.iso[10:], "dateline", found.raw
+        return found.iso, "dateline", found.raw
     url = hints.url or layout.url
     match = _URL_DATE.search(url or "")
     if match:
@@ -237,6 +251,21 @@ def _stated_or_found(stated: str | None, stated_from: str | None, found: str | N
     if not _is_utc(stated) or (stated_from or "").startswith(("itemprop", "time")):
         return stated
     return found
+
+
+def _month_first(date: dt.date) -> str | None:
+    """The date read month first, for a numeric date that was read day first."""
+    try:
+        return dt.date(date.year, date.day, date.month).isoformat()
+    except ValueError:
+        return None
+
+
+def _is_month_first(tree: object) -> bool:
+    """Whether numeric dates on the page are written month first: its language is US English."""
+    xpath = getattr(tree, "xpath", None)
+    langs = [str(v).strip().lower().replace("_", "-") for v in (xpath("/html/@lang") if xpath else [])]
+    return any(lang in ("en-us", "en-ph", "en-ca") for lang in langs)
 
 
 def _url_day(url: str | None) -> str | None:
