@@ -231,12 +231,28 @@ def families_quality(shared: Path, workdir: Path) -> dict[str, Any]:
         fn += same_truth and not same_pred
     precision, recall = tp / max(1, tp + fp), tp / max(1, tp + fn)
     origins = {r[0]: r[1] for r in conn.execute("SELECT id, origin_id FROM stories")}
+    unseen = {r[0]: r[1] for r in conn.execute("SELECT id, origin_unseen FROM stories WHERE origin_unseen IS NOT NULL")}
     true_origin = {truth[i]["family"]: i for i in truth if truth[i]["kind"] == "origin"}
     families = defaultdict(set)
     for i in truth:
         if truth[i]["family"] is not None:
             families[truth[i]["family"]].add(story[i])
     correct = sum(1 for f, o in true_origin.items() if story[o] is not None and origins.get(story[o]) == o)
+    # An origin text that itself credits a wire or another outlet ("WASHINGTON (AP) -") is a copy of
+    # that outlet: a story whose origin is "unseen: <that outlet>" is right too.
+    from provenance.article.credits import find_credits
+
+    def _credited(i: int) -> set[str]:
+        p = _paragraphs(truth[i]["text"])
+        return {c.casefold() for c in find_credits("\n".join(p[:2] + p[-4:]))}
+
+    from provenance.corpus.direction import unseen_credits
+
+    credited_right = sum(
+        1 for f, o in true_origin.items()
+        if story[o] is not None and story[o] in unseen
+        and unseen[story[o]].casefold() in {n.casefold() for n in unseen_credits(sorted(_credited(o)), [])}
+    )
     unrelated = {i for i in truth if truth[i]["family"] is None}
     cross = conn.execute("SELECT article_id, source_id, relation FROM copies").fetchall()
     false_links = [c for c in cross if c[2] != "related" and (
@@ -249,6 +265,8 @@ def families_quality(shared: Path, workdir: Path) -> dict[str, Any]:
         "articles": len(truth), "families": len(true_origin), "pairwise_precision": round(precision, 4),
         "pairwise_recall": round(recall, 4), "pairwise_f1": round(2 * precision * recall / max(1e-9, precision + recall), 4),
         "origin_accuracy": round(correct / max(1, len(true_origin)), 4),
+        "origin_accuracy_with_credited_unseen": round((correct + credited_right) / max(1, len(true_origin)), 4),
+        "origins_credited_unseen": credited_right,
         "false_copy_links": len(false_links), "related_links_across_families": len(false_related),
         "relations_by_kind": {k: dict(v) for k, v in relations.items()}, "source_bodies_dropped_as_copies": dropped,
         **run,

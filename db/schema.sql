@@ -35,7 +35,7 @@ CREATE TABLE articles (
     extractor TEXT NOT NULL,
     notes TEXT NOT NULL DEFAULT '[]',   -- JSON array: fallbacks and caveats of extraction
     run_id INTEGER NOT NULL REFERENCES runs(id),
-    audited_utc TEXT NOT NULL,
+    audited_utc TEXT NOT NULL, published_modified TEXT, canonical_domain TEXT,
     UNIQUE (location, raw_sha256)
 );
 
@@ -66,7 +66,7 @@ CREATE TABLE "copies" (
     created_utc TEXT NOT NULL,
     primary_reason TEXT,                -- why this source won among the article's earlier copies
     reason TEXT,                        -- why the source was chosen
-    evidence TEXT NOT NULL DEFAULT '{}',-- JSON: measures, and aligned pairs as {score, span, other_span} offsets
+    evidence TEXT NOT NULL DEFAULT '{}', decided_by TEXT, weight REAL, unseen_source TEXT,-- JSON: measures, and aligned pairs as {score, span, other_span} offsets
     UNIQUE (article_id, source_id)
 );
 
@@ -276,7 +276,7 @@ CREATE TABLE stories (
     last_published TEXT,
     title TEXT,
     updated_utc TEXT NOT NULL
-);
+, origin_unseen TEXT);
 
 CREATE VIRTUAL TABLE zone_search USING fts5(article_id UNINDEXED, kind UNINDEXED, text, tokenize = "trigram");
 

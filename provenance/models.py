@@ -161,6 +161,8 @@ class Article:
     encoding: str = "utf-8"
     extractor: str = ""
     notes: tuple[str, ...] = ()
+    #: The page's last-modified date, kept apart: never taken for its publication date.
+    published_modified: str | None = None
 
     def zone_text(self, zone: Zone) -> str:
         return self.page_text[zone.start : zone.end]
@@ -213,6 +215,12 @@ class Copy:
     containment: float | None = None
     source_containment: float | None = None
     evidence: dict[str, object] = field(default_factory=dict)
+    #: The evidence that decided the direction: credit | canonical | date | containment | same-outlet | none.
+    decided_by: str = "none"
+    #: How strong that evidence is, 0..1 (see ``corpus.direction.WEIGHTS``).
+    weight: float = 0.0
+    #: The outlet both copies credit when it is neither of them: their common source, not in the database.
+    unseen_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +235,8 @@ class KnownArticle:
     site_name: str | None = None
     credits: tuple[str, ...] = ()
     text: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,8 +106,11 @@ def test_two_rewrites_of_an_unseen_wire_story_get_no_invented_direction(tmp_path
     (row,) = store.db["copies"].rows
     assert row["direction"] == "unknown"
     assert "common unseen source" in row["reason"] and "Xinhua" in row["reason"]
+    assert (row["decided_by"], row["unseen_source"]) == ("credit", "Xinhua News Agency")
+    # Both credit an outlet that is not in the database: it is the story's origin, unseen.
     (story,) = store.db["stories"].rows
-    assert story["origin_id"] is None and "none shown to be first" in story["origin_reason"]
+    assert story["origin_id"] is None and story["origin_unseen"] == "Xinhua News Agency"
+    assert story["origin_reason"].startswith("unseen: Xinhua News Agency")
 
 
 def test_a_copy_credited_to_the_other_outlet_points_at_it(tmp_path, store: AuditStore, clock) -> None:  # type: ignore[no-untyped-def]
@@ -158,3 +161,57 @@ def test_stories_do_not_grow_by_chaining(tmp_path, store: AuditStore, clock) -> 
     story = {r["id"]: r["story_id"] for r in store.db["articles"].rows}
     assert story[ids[0]] == story[ids[1]]
     assert story[ids[2]] != story[ids[0]]
+
+
+def test_a_backdated_copy_that_credits_its_source_is_the_copy(tmp_path, store: AuditStore, clock) -> None:  # type: ignore[no-untyped-def]
+    """The credit outranks the date: a scraper that backdates its copy still names where it took it."""
+    path = tmp_path / "backdated.jsonl"
+    path.write_text(
+        _record(PORT, "https://kellpost.example.com/a", "2024-03-04", site_name="Kell Post") + "\n"
+        + _record(PORT + ["This article was originally published by Kell Post."],
+                  "https://scrapes.example.net/b", "2024-02-20") + "\n"
+    )
+    original, scraper = (r.article_id for r in _audit(store, str(path), clock))
+    (row,) = store.db["copies"].rows
+    assert (row["article_id"], row["source_id"], row["direction"]) == (scraper, original, "derived")
+    assert row["decided_by"] == "credit" and row["weight"] == 0.9 and "Kell Post" in row["reason"]
+    (story,) = store.db["stories"].rows
+    assert story["origin_id"] == original
+
+
+def test_undated_copies_of_an_unseen_original_point_to_the_credited_outlet(tmp_path, store: AuditStore, clock) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "orphans.jsonl"
+    credit = "Source: Harbour Ledger"
+    path.write_text(
+        _record([credit, *PORT], "https://one.example.com/a", "") + "\n"
+        + _record([credit, *PORT], "https://two.example.org/b", "2024-03-05") + "\n"
+        + _record([*REWRITE, "This story originally appeared on Harbour Ledger."], "https://three.example.net/c", "")
+        + "\n"
+    )
+    _audit(store, str(path), clock)
+    rows = list(store.db["copies"].rows)
+    assert rows and all(r["direction"] == "unknown" and r["unseen_source"] == "Harbour Ledger" for r in rows)
+    (story,) = store.db["stories"].rows
+    assert story["origin_id"] is None and story["origin_unseen"] == "Harbour Ledger"
+    assert story["origin_reason"].startswith("unseen: Harbour Ledger: credited by 3 of the 3 copies")
+
+
+def test_a_canonical_link_to_another_outlet_names_the_source(tmp_path, store: AuditStore, clock) -> None:  # type: ignore[no-untyped-def]
+    body = "".join(f"<p>{p}</p>" for p in PORT)
+    original = tmp_path / "kellpost.html"
+    original.write_text(
+        '<html><head><link rel="canonical" href="https://kellpost.example.com/2024/kell-port">'
+        f'<meta property="og:site_name" content="Kell Post"></head><body><article>{body}</article></body></html>'
+    )
+    copy = tmp_path / "mirror.html"
+    copy.write_text(  # undated, and its canonical link is the original's URL, its og:url its own
+        '<html><head><link rel="canonical" href="https://kellpost.example.com/2024/kell-port">'
+        '<meta property="og:url" content="https://mirror.example.net/kell-port"></head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+    results = _audit(store, str(original), clock) + _audit(store, str(copy), clock)
+    domains = {r["id"]: r["domain"] for r in store.db["articles"].rows}
+    assert [domains[r.article_id] for r in results] == ["example.com", "example.net"]
+    (row,) = store.db["copies"].rows
+    assert (row["article_id"], row["source_id"]) == (results[1].article_id, results[0].article_id)
+    assert row["direction"] == "derived" and row["decided_by"] == "canonical"

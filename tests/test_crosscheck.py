@@ -49,7 +49,14 @@ COPIES = [
     ("The strike lasted two weeks before talks resumed in the city.", "The strike lasted 14 days before talks resumed in the city.", []),
     ("The channel will be dredged to 17 metres by late 2027, he said.", "The channel will be dredged to 17 metres by late 2027, he said.", []),
     ("The loan of $9.5 billion was approved by the board on Tuesday.", "The loan of $10 billion was approved by the board on Tuesday.", []),
-    # changed figures
+    ("About $240 billion was traded last year, the ministry said.", "$240.1 billion was traded last year, the ministry said.", []),
+    # changed figures: a figure written to the unit is taken at its word
+    ("Police said 1,000 people attended the rally in the city.", "Police said 1,005 people attended the rally in the city.",
+     [("count", "1,000", "1,005")]),
+    ("She finished second in the final race, officials said.", "She finished third in the final race, officials said.",
+     [("ordinal", "second", "third")]),
+    ("The firm cut 240 jobs at the plant, the union said.", "The firm cut 248 jobs at the plant, the union said.",
+     [("count", "240", "248")]),
     (TRADE.format("$84.2 billion"), TRADE.format("$48.2 billion"), [("money", "$84.2 billion", "$48.2 billion")]),
     (MEETINGS.format("more than 30"), MEETINGS.format("more than 40"), [("count", "more than 30", "more than 40")]),
     (MEETINGS.format("more than 30"), MEETINGS.format("25"), [("count", "more than 30", "25")]),

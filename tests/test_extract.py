@@ -17,7 +17,7 @@ def test_html_metadata_and_body() -> None:
     article = _html_article()
     assert article.title == "Norland, Vesta pledge to deepen port ties"  # type: ignore[attr-defined]
     assert article.byline == "Lin Qiao"  # type: ignore[attr-defined]
-    assert article.published == "2024-10-03"  # type: ignore[attr-defined]
+    assert article.published == "2024-10-03T07:43:00+08:00"  # type: ignore[attr-defined]
     assert article.published_source == "html-meta"  # type: ignore[attr-defined]
     assert article.site_name == "Harbour Daily"  # type: ignore[attr-defined]
     assert article.canonical_url == "https://www.harbourdaily.co.uk/world/2024/10/03/norland-vesta-port-ties"  # type: ignore[attr-defined]
@@ -120,3 +120,43 @@ def test_record_without_prose_keeps_its_whole_text_as_body() -> None:
     assert article.text == table.strip()
     assert [z.kind for z in article.zones] == ["body"]
     assert "whole text" in article.notes[-1]
+
+
+_BODY = "".join(
+    f"<p>{s}</p>" for s in (
+        "The port board approved the plan to double the container terminal on Monday after a long debate.",
+        "Work on the new quay is expected to start next spring and to last about three years in all.",
+        "This article was originally published by Harbour Ledger.",
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "domain", "canonical"),
+    [
+        # og:url names the page when it has no canonical link
+        ('<meta property="og:url" content="https://www.kellpost.example.com/a">', "example.com",
+         "https://www.kellpost.example.com/a"),
+        # a canonical link to another outlet than the page's own og:url: the page is the og:url's
+        ('<link rel="canonical" href="https://ledger.example.org/a"><meta property="og:url" content="https://copies.example.net/a">',
+         "example.net", "https://ledger.example.org/a"),
+        # nothing but the site name: the registry names the outlet's domain
+        ('<meta property="og:site_name" content="Reuters">', "reuters.com", None),
+    ],
+)
+def test_the_outlet_of_a_page_without_its_url(head: str, domain: str, canonical: str | None) -> None:
+    from provenance.rules.engine import load_rules
+
+    html = f"<html><head>{head}</head><body><article>{_BODY}</article></body></html>"
+    article = extract_article(document(html, kind="html", location="a.html"), load_rules().registry)
+    assert article.domain == domain
+    assert article.canonical_url == canonical
+    assert article.credits == ("Harbour Ledger",)
+
+
+@pytest.mark.parametrize(("lang", "published"), [("en-US", "2021-12-10"), ("en-GB", "2021-10-12")])
+def test_a_numeric_date_is_read_in_the_order_of_the_page_language(lang: str, published: str) -> None:
+    html = (f'<html lang="{lang}"><head><title>Port plan</title></head><body><article><h1>Port plan</h1>'
+            f'<div class="byline">By Jane Roe | 12/10/2021</div>{_BODY}</article></body></html>')
+    article = extract_article(document(html, kind="html", location="a.html"))
+    assert article.published == published

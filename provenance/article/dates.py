@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["FoundDate", "find_dates", "MONTHS"]
+__all__ = ["FoundDate", "MONTHS", "PageDates", "find_dates", "parse_date", "structured_dates"]
 
 MONTHS = {
     name: number
@@ -139,3 +139,97 @@ def _with_time(date: dt.date, groups: dict[str, str | None]) -> dt.datetime | No
         digits = tz[1:].replace(":", "")
         tzinfo = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     return dt.datetime(date.year, date.month, date.day, hour, minute, second, tzinfo=tzinfo)
+
+
+# Dates in a page's structured data ------------------------------------------------------
+
+#: Meta tags naming the publication date, strongest first (property, name or itemprop values).
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+    "publishdate", "publish-date", "publish_date", "pubdate", "parsely-pub-date", "sailthru.date",
+    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date", "article.published", "published_time",
+    "cxenseparse:recs:publishtime", "article_date_original", "original-publish-date",
+)  # fmt: skip
+_MODIFIED_META = (
+    "article:modified_time", "og:updated_time", "og:modified_time", "datemodified", "last-modified",
+    "dcterms.modified", "dc.date.modified", "lastmod", "modified", "article.updated",
+)  # fmt: skip
+_JSON_DATE = re.compile(r'"(datePublished|dateCreated|uploadDate|dateModified)"\s*:\s*"([^"]{8,40})"')
+
+
+@dataclass(frozen=True, slots=True)
+class PageDates:
+    """The dates a page's markup states: published and modified kept apart, each with where it was found."""
+
+    published: str | None = None
+    published_from: str | None = None
+    modified: str | None = None
+
+
+def structured_dates(tree: object) -> PageDates:
+    """JSON-LD ``datePublished``, publication meta tags, then ``<time datetime>``; modified dates apart."""
+    xpath = getattr(tree, "xpath", None)
+    if xpath is None:
+        return PageDates()
+    published: tuple[str, str] | None = None
+    modified: str | None = None
+    for script in xpath('//script[@type="application/ld+json"]/text()'):
+        for key, value in _JSON_DATE.findall(str(script)):
+            iso = parse_date(value)
+            if iso is None:
+                continue
+            if key == "dateModified":
+                modified = modified or iso
+            elif published is None or key == "datePublished" and published[1] != "json-ld":
+                published = (iso, "json-ld") if key == "datePublished" else published or (iso, "json-ld")
+    metas: dict[str, str] = {}
+    for meta in xpath("//meta[@content]"):
+        names = (meta.get("property"), meta.get("name"), meta.get("itemprop"), meta.get("http-equiv"))
+        for name in names:
+            if name:
+                metas.setdefault(name.strip().lower(), meta.get("content") or "")
+    if published is None:
+        for name in _PUBLISHED_META:
+            iso = parse_date(metas.get(name, ""))
+            if iso is not None:
+                published = (iso, f"meta {name}")
+                break
+    for name in _MODIFIED_META:
+        if modified is None and metas.get(name):
+            modified = parse_date(metas[name])
+    if published is None:
+        for node in xpath('//*[@itemprop="datePublished"][@datetime or @content]'):
+            iso = parse_date(node.get("datetime") or node.get("content") or "")
+            if iso is not None:
+                published = (iso, "itemprop datePublished")
+                break
+    if published is None:
+        times = xpath("//article//time[@datetime] | //time[@pubdate][@datetime] | //time[@datetime]")
+        for node in times:
+            classes = " ".join(filter(None, (node.get("class"), node.getparent().get("class") if node.getparent() is not None else None))).lower()
+            if "modif" in classes or "updat" in classes or "comment" in classes:
+                continue
+            iso = parse_date(node.get("datetime") or "")
+            if iso is not None:
+                published = (iso, "time datetime")
+                break
+    if published is None:
+        return PageDates(modified=modified)
+    return PageDates(published[0], published[1], modified)
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO date, or date-time with offset, from a machine-readable date (ISO 8601 or a written date)."""
+    text = value.strip()
+    if not text or not re.match(r"^\W{0,2}(?:\d|[A-Za-z]{3})", text):
+        return None
+    try:
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", text) else text.replace("Z", "+00:00"))
+    except ValueError:
+        found = find_dates(text)
+        if not found or found[0].start > 3:
+            return None
+        return found[0].iso if 1995 <= found[0].date.year <= 2100 else None
+    if not 1995 <= stamp.year <= 2100:
+        return None
+    return stamp.isoformat() if stamp.tzinfo is not None and (stamp.hour or stamp.minute) else stamp.date().isoformat()

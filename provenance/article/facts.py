@@ -321,9 +321,16 @@ def _ordinals(sentence: str, _ref: dt.date | None) -> Iterator[Hit]:
     for m in _ORDINAL.finditer(sentence):
         value = parse_ordinal(m["ord"])
         phrase = _noun_phrase_after(sentence, m.end())
+        if value is not None and phrase is None and _PLACED.search(sentence, 0, m.start()):
+            yield Hit("ordinal", str(value), m.start(), m.end(), slot="place")  # "finished second"
+            continue
         if value is None or phrase is None:
             continue
         yield Hit("ordinal", str(value), m.start(), m.end(), slot=phrase[1])
+
+
+#: A place in a ranking written as a bare ordinal: "finished second", "came in third", "ranked fifth".
+_PLACED = re.compile(r"\b(?:finish(?:ed|es)?|plac(?:ed|es)|came(?: in)?|comes(?: in)?|rank(?:ed|s)|end(?:ed|s) up|was voted)\s+$", re.I)
 
 
 def _counts(sentence: str, _ref: dt.date | None) -> Iterator[Hit]:

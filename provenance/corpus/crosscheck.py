@@ -381,12 +381,36 @@ def _numbers_agree(a: Fact, va: Decimal, b: Fact, vb: Decimal) -> bool:
         return _within_bound(qa, va, vb)
     if qb in ("gt", "ge", "lt", "le") and not qa:
         return _within_bound(qb, vb, va)
-    coarse = max(_precision(a.value), _precision(b.value))
+    coarse = max(_written_precision(a), _written_precision(b))
     return abs(va - vb) <= coarse / 2  # "$240 billion" for "$240.1 billion", "$10 billion" for "$9.5 billion"
 
 
 def _within_bound(kind: str, bound: Decimal, value: Decimal) -> bool:
     return value >= bound if kind in ("gt", "ge") else value <= bound
+
+
+def _written_precision(fact: Fact) -> Decimal:
+    """The unit of the last digit as written on the page: "32,000" is written to the unit, "$240
+    billion" to the billion, "$240.1 billion" to the hundred million, "3.5%" to the tenth.
+
+    A figure spelled out to the unit is taken at its word; only a scale word or decimals
+    make it coarser. Numbers in words fall back on their trailing zeros."""
+    written = _WRITTEN_NUMBER.search(fact.text)
+    value = _decimal(fact.value)
+    if written is None or value is None:
+        return _precision(fact.value)
+    digits = written.group(0).replace(",", "")
+    number = _decimal(digits)
+    if number is None or number == 0:
+        return _precision(fact.value)
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    scale = abs(value / number)
+    if scale < 1 or scale != scale.to_integral_value():
+        return _precision(fact.value)  # a value converted from what is written ("1.5 years" as months)
+    return scale * Decimal(10) ** -decimals
+
+
+_WRITTEN_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def _precision(value: str) -> Decimal:
@@ -470,7 +494,7 @@ def _why(a: Fact, b: Fact) -> str:
         return f"compared {a.value} {a.unit} with {b.value} {b.unit}"
     if a.kind in _EXACT_KINDS:
         return f"compared {a.value} with {b.value}"
-    coarse = max(_precision(a.value), _precision(b.value))
+    coarse = max(_written_precision(a), _written_precision(b))
     return f"compared {a.value} with {b.value}: they differ by more than rounding to {coarse.normalize():f}"
 
 

@@ -11,7 +11,9 @@ link graph in memory) make them the same way:
    member must be linked to the story's origin (or, when the origin is
    unknown, to two thirds of its members), so a chain of partial copies cannot
    drag unrelated articles in.
-3. ``story_origin``: a story's origin is its one member that derives from no
+3. ``story_origin``: when the members that derive from no other member credit
+   an outlet that is no member's, the original is not in the database and the
+   origin is ``unseen: <outlet>``; else its one member that derives from no
    other member; else the earliest dated root when the others are undated;
    else "common unseen source".
 
@@ -21,9 +23,11 @@ store implements with indexed queries and the Spark engine with dictionaries.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from .direction import unseen_credits
 
 __all__ = [
     "PrimaryCandidate",
@@ -45,16 +49,28 @@ class PrimaryCandidate:
     source_id: int
     similarity: float
     published: str | None
+    weight: float = 0.0  # of the evidence that directed the link (``corpus.direction.WEIGHTS``)
+    decided_by: str = "date"
 
 
 def choose_primary(candidates: Sequence[PrimaryCandidate]) -> tuple[int, str] | None:
-    """The key of the primary link among an article's derived links, and why; None when it has none."""
+    """The key of the primary link among an article's derived links, and why; None when it has none.
+
+    A source named by the copy itself (a credit, a canonical link) comes before
+    one found by dates or containment; then the best aligned, then the first published."""
     if not candidates:
         return None
-    ranked = sorted(candidates, key=lambda c: (-c.similarity, c.published or "9999", c.source_id))
+    ranked = sorted(candidates, key=lambda c: (-c.weight, -c.similarity, c.published or "9999", c.source_id))
     best = ranked[0]
     if len(ranked) == 1:
-        return best.key, "the only earlier copy from another outlet"
+        if best.decided_by == "date":
+            return best.key, "the only earlier copy from another outlet"
+        return best.key, f"the only source found, named by the copy's {best.decided_by}"
+    if ranked[1].weight < best.weight:
+        return best.key, (
+            f"named by the copy itself ({best.decided_by}), which outranks the {ranked[1].decided_by} "
+            f"of {len(ranked) - 1} other candidate(s)"
+        )
     if ranked[1].similarity < best.similarity:
         return best.key, (
             f"best aligned of {len(ranked)} earlier copies (similarity {best.similarity:.2f} against "
@@ -121,6 +137,11 @@ class StoryMember:
     id: int
     published: str | None
     title: str | None
+    #: The outlet (domain, site name) and credits: an outlet credited by the story's first copies
+    #: that is no member's is the story's unseen origin.
+    domain: str | None = None
+    site_name: str | None = None
+    credits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +154,33 @@ class StoryState:
     first_published: str | None
     last_published: str | None
     title: str | None
+    origin_unseen: str | None = None
 
 
-def story_origin(members: Sequence[StoryMember], derived: set[int]) -> StoryState:
+def story_origin(
+    members: Sequence[StoryMember],
+    derived: set[int],
+    credited: Callable[[StoryMember], Sequence[str]] | None = None,
+) -> StoryState:
     """A story's state from its members (in publication order, undated first as SQLite sorts NULL)
-    and the members whose primary source is another member."""
+    and the members whose primary source is another member.
+
+    ``credited(member)`` gives the outlets a member credits that are no
+    member's own (by default ``corpus.direction.unseen_credits``). When the copies
+    that derive from no other member credit such an outlet, the original is
+    not in the database: the origin is ``unseen: <outlet>``."""
     roots = [m for m in members if m.id not in derived]
     dated = [m for m in roots if m.published]
-    if len(roots) == 1:
+    if credited is None:
+        outlets = [(m.domain, m.site_name) for m in members]
+        credited = lambda member: unseen_credits(member.credits, outlets)  # noqa: E731
+    unseen = _unseen_origin(roots, credited)
+    if unseen is not None:
+        outlet, backers = unseen
+        origin: int | None = None
+        reason = (f"unseen: {outlet}: credited by {backers} of the {len(roots)} copies that derive from no other "
+                  "member, and not in the database")
+    elif len(roots) == 1:
         origin, reason = roots[0].id, "every other copy derives from it"
     elif len(dated) == 1:
         origin = dated[0].id
@@ -149,4 +189,21 @@ def story_origin(members: Sequence[StoryMember], derived: set[int]) -> StoryStat
         origin, reason = None, f"common unseen source: {len(roots)} copies, none shown to be first"
     dates = [m.published[:10] for m in members if m.published]
     title = next((m.title for m in members if m.title), None)
-    return StoryState(origin, reason, len(members), min(dates, default=None), max(dates, default=None), title)
+    return StoryState(origin, reason, len(members), min(dates, default=None), max(dates, default=None), title,
+                      unseen[0] if unseen else None)
+
+
+def _unseen_origin(
+    roots: Sequence[StoryMember], credited: Callable[[StoryMember], Sequence[str]]
+) -> tuple[str, int] | None:
+    """The outlet most credited by the story's roots, when it is no member's and no root contradicts it."""
+    counts: dict[str, int] = {}
+    for member in roots:
+        for outlet in dict.fromkeys(credited(member)):
+            counts[outlet] = counts.get(outlet, 0) + 1
+    if not counts:
+        return None
+    outlet, backers = max(counts.items(), key=lambda item: (item[1], item[0]))
+    if len(roots) > 1 and backers * 2 < len(roots):
+        return None  # most roots credit nothing or something else: not enough to name an origin
+    return outlet, backers

@@ -366,7 +366,7 @@ def _stages(doc: Document, ruleset: RuleSet, now: dt.datetime, dog: _Watchdog) -
     try:
         # 3. extract
         dog.stage = "extract"
-        article = extract_article(doc)
+        article = extract_article(doc, ruleset.registry)
         # 4. fingerprint
         dog.stage = "fingerprint"
         fingerprint = fingerprint_article(article)

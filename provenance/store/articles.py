@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..article.extract import registered_domain
 from .base import StoreBase, utc_text
 from ..models import Article, Fingerprint, KnownArticle, MinHashRecipe, Zone
 
@@ -30,8 +31,9 @@ class ArticlesStore(StoreBase):
         cursor = self.db.execute(
             """INSERT INTO articles (location, input_kind, raw_sha256, url, canonical_url, domain, source_id,
                 site_name, title, byline, credits, published, published_source, published_raw, text,
-                word_count, content_hash, encoding, extractor, notes, run_id, audited_utc)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                word_count, content_hash, encoding, extractor, notes, run_id, audited_utc, published_modified,
+                canonical_domain)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             [
                 article.location,
                 article.kind,
@@ -55,6 +57,8 @@ class ArticlesStore(StoreBase):
                 json.dumps(list(article.notes), ensure_ascii=False),
                 run_id,
                 stamp,
+                article.published_modified,
+                registered_domain(article.canonical_url),
             ],
         )
         article_id = int(cursor.lastrowid or 0)
@@ -117,11 +121,13 @@ class ArticlesStore(StoreBase):
             self._recipes[recipe.key] = int(row[0])
         return self._recipes[recipe.key]
 
-    _KNOWN = "SELECT id, domain, published, story_id, audited_utc, site_name, credits, text FROM articles"
+    _KNOWN = ("SELECT id, domain, published, story_id, audited_utc, site_name, credits, text, url, canonical_url "
+              "FROM articles")
 
     def _known(self, rows: Sequence[Sequence[Any]]) -> list[KnownArticle]:
         return [
-            KnownArticle(row[0], row[1], row[2], row[3], row[4], row[5], tuple(json.loads(row[6] or "[]")), row[7])
+            KnownArticle(row[0], row[1], row[2], row[3], row[4], row[5], tuple(json.loads(row[6] or "[]")), row[7],
+                         row[8], row[9])
             for row in rows
         ]
 
@@ -214,5 +220,6 @@ class ArticlesStore(StoreBase):
             title=row["title"], byline=row["byline"], published=row["published"],
             published_source=row["published_source"], published_raw=row["published_raw"], url=row["url"],
             domain=row["domain"], site_name=row["site_name"], canonical_url=row["canonical_url"],
+            published_modified=row["published_modified"],
             credits=tuple(json.loads(row["credits"] or "[]")), encoding=row["encoding"], extractor=row["extractor"],
         )

@@ -29,13 +29,15 @@ class CopiesStore(StoreBase):
         for copy in copies:
             self.db.execute(
                 """INSERT INTO copies (article_id, source_id, relation, direction, similarity,
-                    containment, source_containment, reason, evidence, run_id, created_utc)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    containment, source_containment, reason, evidence, run_id, created_utc, decided_by, weight,
+                    unseen_source)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (article_id, source_id) DO UPDATE SET relation = excluded.relation,
                        direction = excluded.direction, similarity = excluded.similarity,
                        containment = excluded.containment, source_containment = excluded.source_containment,
                        reason = excluded.reason, evidence = excluded.evidence, run_id = excluded.run_id,
-                       created_utc = excluded.created_utc""",
+                       created_utc = excluded.created_utc, decided_by = excluded.decided_by,
+                       weight = excluded.weight, unseen_source = excluded.unseen_source""",
                 [
                     copy.article_id,
                     copy.source_id,
@@ -48,6 +50,9 @@ class CopiesStore(StoreBase):
                     json.dumps(copy.evidence, ensure_ascii=False, separators=(",", ":")),
                     run_id,
                     stamp,
+                    copy.decided_by,
+                    copy.weight,
+                    copy.unseen_source,
                 ],
             )
         for derived in {c.article_id for c in copies if c.direction == "derived"}:
@@ -58,14 +63,17 @@ class CopiesStore(StoreBase):
     def _choose_primary(self, article_id: int) -> None:
         """The best-aligned source among an article's earlier copies is its primary source."""
         rows = self.db.execute(
-            """SELECT c.id, c.source_id, c.similarity, a.published FROM copies c JOIN articles a ON a.id = c.source_id
+            """SELECT c.id, c.source_id, c.similarity, a.published, coalesce(c.weight, 0), coalesce(c.decided_by, 'date')
+               FROM copies c JOIN articles a ON a.id = c.source_id
                WHERE c.article_id = ? AND c.direction = 'derived' AND c.relation != 'related'""",
             [article_id],
         ).fetchall()
         self.db.execute(
             "UPDATE copies SET is_primary = 0, primary_reason = NULL WHERE article_id = ? AND is_primary = 1", [article_id]
         )
-        chosen = choose_primary([PrimaryCandidate(int(r[0]), int(r[1]), float(r[2]), r[3]) for r in rows])
+        chosen = choose_primary(
+            [PrimaryCandidate(int(r[0]), int(r[1]), float(r[2]), r[3], float(r[4]), str(r[5])) for r in rows]
+        )
         if chosen is not None:
             self.db.execute("UPDATE copies SET is_primary = 1, primary_reason = ? WHERE id = ?", [chosen[1], chosen[0]])
 
@@ -106,9 +114,11 @@ class CopiesStore(StoreBase):
     def _refresh_story(self, story: int, stamp: str) -> None:
         """Recompute a story's origin, size, dates and title."""
         members = [
-            StoryMember(int(r[0]), r[1], r[2])
+            StoryMember(int(r[0]), r[1], r[2], r[3], r[4], tuple(json.loads(r[5] or "[]")))
             for r in self.db.execute(
-                "SELECT id, published, title FROM articles WHERE story_id = ? ORDER BY published, id", [story]
+                "SELECT id, published, title, domain, site_name, credits FROM articles WHERE story_id = ?"
+                " ORDER BY published, id",
+                [story],
             ).fetchall()
         ]
         ids = [m.id for m in members]
@@ -123,9 +133,9 @@ class CopiesStore(StoreBase):
         state = story_origin(members, derived)
         self.db.execute(
             """UPDATE stories SET origin_id = ?, origin_reason = ?, articles = ?, first_published = ?,
-                   last_published = ?, title = ?, updated_utc = ? WHERE id = ?""",
+                   last_published = ?, title = ?, updated_utc = ?, origin_unseen = ? WHERE id = ?""",
             [state.origin_id, state.origin_reason, state.articles, state.first_published, state.last_published,
-             state.title, stamp, story],
+             state.title, stamp, state.origin_unseen, story],
         )
 
     # reading -----------------------------------------------------------------
