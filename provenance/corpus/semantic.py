@@ -70,6 +70,13 @@ STRONG_PAIR = 0.80
 MIN_STRONG = 1
 MIN_STRENGTH = 0.85
 MIN_SHARE = 0.1
+#: Or a sentence-by-sentence rewrite: at least MIN_MUTUAL sentences whose best match is mutual, at
+#: least MIN_PAIR_EVIDENCE alike and MIN_MARGIN ahead of any other match, making MIN_MUTUAL_SHARE of
+#: the text with fewer sentences. Independent reports of one event align a few sentences loosely.
+MIN_PAIR_EVIDENCE = 0.50
+MIN_MARGIN = 0.05
+MIN_MUTUAL = 4
+MIN_MUTUAL_SHARE = 0.6
 #: Below this document cosine two texts are not compared sentence by sentence.
 MIN_DOCUMENT = 0.75
 
@@ -86,6 +93,8 @@ class MeaningMeasures:
     strength: float
     share: float  # strength per sentence of the text with fewer sentences
     strong: int
+    mutual: int  # sentences each the other's clear best match
+    mutual_share: float
     coverage: float
     other_coverage: float
 
@@ -141,17 +150,20 @@ def measure_meaning(text: str, other: str, document_cosine: float | None = None)
     if document_cosine is None:
         a, b = embed([text, other])
         document_cosine = cosine(a, b)
-    pairs = tuple(align_meanings(text, other))
+    pairs = tuple(align_meanings(text, other, min_cosine=MIN_PAIR_EVIDENCE))
     strong = [p for p in pairs if p.score >= STRONG_PAIR * 100]
     words, other_words = len(text.split()) or 1, len(other.split()) or 1
-    strength = sum((p.score / 100 - MIN_PAIR) / (1 - MIN_PAIR) for p in pairs)
+    strength = sum(max(0.0, p.score / 100 - MIN_PAIR) / (1 - MIN_PAIR) for p in pairs)
     sentences = min(_unquoted_count(text), _unquoted_count(other)) or 1
+    mutual = _mutual_best(text, other)
     return MeaningMeasures(
         cosine=round(document_cosine, 4),
         pairs=pairs,
-        strength=round(strength, 4),
-        share=round(strength / sentences, 4),
+        strength=round(float(strength), 4),
+        share=round(float(strength) / sentences, 4),
         strong=len(strong),
+        mutual=mutual,
+        mutual_share=round(mutual / sentences, 4),
         coverage=round(min(1.0, sum(len(p.sentence.split()) for p in strong) / words), 4),
         other_coverage=round(min(1.0, sum(len(p.other_sentence.split()) for p in strong) / other_words), 4),
     )
@@ -159,19 +171,18 @@ def measure_meaning(text: str, other: str, document_cosine: float | None = None)
 
 def is_paraphrase(m: MeaningMeasures) -> bool:
     """Do the aligned sentences show one text rewording the other (not two reports of one event)?"""
-    return m.strong >= MIN_STRONG and m.strength >= MIN_STRENGTH and m.share >= MIN_SHARE
+    if m.strong >= MIN_STRONG and m.strength >= MIN_STRENGTH and m.share >= MIN_SHARE:
+        return True
+    return bool(m.mutual >= MIN_MUTUAL and m.mutual_share >= MIN_MUTUAL_SHARE)
 
 
 def align_meanings(text: str, other: str, *, min_cosine: float = MIN_PAIR) -> list[AlignedPair]:
     """Pairs of sentences, one from each text, whose vectors are at least ``min_cosine`` alike; each used once."""
-    spans, vectors = _sentence_vectors(text)
-    other_spans, other_vectors = _sentence_vectors(other)
+    spans, _ = _sentence_vectors(text)
+    other_spans, _ = _sentence_vectors(other)
     if not spans or not other_spans:
         return []
-    scores = vectors @ other_vectors.T
-    # Quoted speech is what independent reports of one event share: it is no evidence of a paraphrase.
-    scores[_quoted(text, spans), :] = 0
-    scores[:, _quoted(other, other_spans)] = 0
+    scores = _similarities(text, other)
     rows, cols = np.nonzero(scores >= min_cosine)
     order = np.argsort(-scores[rows, cols], kind="stable")
     used_left: set[int] = set()
@@ -195,6 +206,34 @@ _QUOTES = frozenset('"“”„«»「」『』')
 def _quoted(text: str, spans: list[tuple[int, int]]) -> np.ndarray:
     """Which sentences hold quoted speech (a quotation mark, or an opening quote on the line before)."""
     return np.array([any(c in _QUOTES for c in text[a:b]) for a, b in spans], dtype=bool)
+
+
+def _similarities(text: str, other: str) -> np.ndarray:
+    """Cosines of every sentence pair; -1 where either sentence is quoted speech."""
+    spans, vectors = _sentence_vectors(text)
+    other_spans, other_vectors = _sentence_vectors(other)
+    scores: np.ndarray = vectors @ other_vectors.T
+    # Quoted speech is what independent reports of one event share: it is no evidence of a paraphrase.
+    scores[_quoted(text, spans), :] = -1
+    scores[:, _quoted(other, other_spans)] = -1
+    return scores
+
+
+def _mutual_best(text: str, other: str) -> int:
+    """Sentences whose best match is mutual, alike enough, and clearly ahead of the runner-up on both sides."""
+    scores = _similarities(text, other)
+    if scores.size == 0:
+        return 0
+    count = 0
+    best_of_column = scores.argmax(axis=0)
+    for i, j in enumerate(scores.argmax(axis=1).tolist()):
+        value = scores[i, j]
+        if best_of_column[j] != i or value < MIN_PAIR_EVIDENCE:
+            continue
+        row, column = np.delete(scores[i], j), np.delete(scores[:, j], i)
+        runner_up = max(row.max(initial=0.0), column.max(initial=0.0))
+        count += int(value - runner_up >= MIN_MARGIN)
+    return count
 
 
 def _unquoted_count(text: str) -> int:
