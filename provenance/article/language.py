@@ -1,8 +1,9 @@
 """The language of an article body, with py3langid (langid.py's model, shipped in the package).
 
 The model is loaded on first use (about 1.4 s), never at import, so that
-commands which do not audit start fast. Only the first 3,000 characters are
-read: enough for a confident answer on a news body, at a fixed cost (under 2 ms).
+commands which do not audit start fast. Only the first 1,200 characters are
+read: enough for a confident answer on a news body (the same language as the
+whole body on the Zyte pages), at a fixed cost of a few milliseconds.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ __all__ = ["Language", "identify_language"]
 #: Below this share of letters, or this probability, the language is unknown (None).
 MIN_LETTERS = 20
 MIN_PROBABILITY = 0.5
-_SAMPLE = 3000
+_SAMPLE = 1200
 
 
 @dataclass(frozen=True, slots=True)
