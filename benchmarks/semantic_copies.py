@@ -310,7 +310,6 @@ def _windows() -> list[tuple[str, str, str]]:
 
 
 def cost(shared: Path, n: int, workdir: Path, given: Path | None = None) -> dict[str, Any]:
-    from provenance.article.language import Language
     from provenance.corpus.copies import confirm_pair
     from provenance.corpus.semantic import document_vector
     from provenance.models import Article
@@ -349,7 +348,7 @@ def cost(shared: Path, n: int, workdir: Path, given: Path | None = None) -> dict
             store.db.execute("INSERT INTO articles (id, location, input_kind, raw_sha256, text, word_count, content_hash, "
                              "encoding, extractor, run_id, audited_utc) VALUES (?, ?, 'record', '', '', 0, '', 'utf-8', "
                              "'bench', 1, '2024-01-01T00:00:00+00:00')", [i + 1, f"bench:{i}"])
-            store.add_semantics(i + 1, language or Language("xx", 0.0), vector)
+            store.add_semantics(i + 1, language, vector)
     probes = random.Random(3).sample(range(len(texts)), 200)
     confirmed = candidates = 0
     for k in probes:

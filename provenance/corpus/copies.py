@@ -110,7 +110,8 @@ def _semantic_evidence(copy: Copy, meaning: MeaningMeasures, is_paraphrase: bool
     """Say in a link's evidence that meaning was measured: the model, the document cosine and the pairs' cosines."""
     evidence = dict(copy.evidence)
     evidence["semantic"] = {"model": MODEL, "document_cosine": meaning.cosine, "strength": meaning.strength,
-                            "share": meaning.share, "strong_pairs": meaning.strong}
+                            "share": meaning.share, "long_share": meaning.long_share, "strong_pairs": meaning.strong,
+                            "mutual_best": meaning.mutual}
     if is_paraphrase:
         aligned = evidence.get("aligned", [])
         assert isinstance(aligned, list)

@@ -66,16 +66,19 @@ MIN_PAIR = 0.70
 STRONG_PAIR = 0.80
 #: A paraphrase: at least MIN_STRONG strongly aligned sentences and a summed strength (each
 #: pair counts (cosine - MIN_PAIR) / (1 - MIN_PAIR)) of at least MIN_STRENGTH, and at least
-#: MIN_SHARE per sentence of the text with fewer sentences (quoted speech left out).
+#: MIN_SHARE per sentence of the text with fewer sentences and MIN_LONG_SHARE per sentence of the
+#: other (quoted speech left out): a few loosely aligned sentences between a short text and a long
+#: report of the same event are not a paraphrase.
 MIN_STRONG = 1
 MIN_STRENGTH = 0.85
 MIN_SHARE = 0.1
+MIN_LONG_SHARE = 0.05
 #: Or a sentence-by-sentence rewrite: at least MIN_MUTUAL sentences whose best match is mutual, at
 #: least MIN_PAIR_EVIDENCE alike and MIN_MARGIN ahead of any other match, making MIN_MUTUAL_SHARE of
 #: the text with fewer sentences. Independent reports of one event align a few sentences loosely.
 MIN_PAIR_EVIDENCE = 0.50
 MIN_MARGIN = 0.05
-MIN_MUTUAL = 4
+MIN_MUTUAL = 6
 MIN_MUTUAL_SHARE = 0.6
 #: Below this document cosine two texts are not compared sentence by sentence.
 MIN_DOCUMENT = 0.75
@@ -92,6 +95,7 @@ class MeaningMeasures:
     pairs: tuple[AlignedPair, ...]  # score: cosine x 100
     strength: float
     share: float  # strength per sentence of the text with fewer sentences
+    long_share: float  # strength per sentence of the text with more sentences
     strong: int
     mutual: int  # sentences each the other's clear best match
     mutual_share: float
@@ -154,13 +158,15 @@ def measure_meaning(text: str, other: str, document_cosine: float | None = None)
     strong = [p for p in pairs if p.score >= STRONG_PAIR * 100]
     words, other_words = len(text.split()) or 1, len(other.split()) or 1
     strength = sum(max(0.0, p.score / 100 - MIN_PAIR) / (1 - MIN_PAIR) for p in pairs)
-    sentences = min(_unquoted_count(text), _unquoted_count(other)) or 1
+    counts = (_unquoted_count(text), _unquoted_count(other))
+    sentences, most = min(counts) or 1, max(counts) or 1
     mutual = _mutual_best(text, other)
     return MeaningMeasures(
         cosine=round(document_cosine, 4),
         pairs=pairs,
         strength=round(float(strength), 4),
         share=round(float(strength) / sentences, 4),
+        long_share=round(float(strength) / most, 4),
         strong=len(strong),
         mutual=mutual,
         mutual_share=round(mutual / sentences, 4),
@@ -171,7 +177,7 @@ def measure_meaning(text: str, other: str, document_cosine: float | None = None)
 
 def is_paraphrase(m: MeaningMeasures) -> bool:
     """Do the aligned sentences show one text rewording the other (not two reports of one event)?"""
-    if m.strong >= MIN_STRONG and m.strength >= MIN_STRENGTH and m.share >= MIN_SHARE:
+    if m.strong >= MIN_STRONG and m.strength >= MIN_STRENGTH and m.share >= MIN_SHARE and m.long_share >= MIN_LONG_SHARE:
         return True
     return bool(m.mutual >= MIN_MUTUAL and m.mutual_share >= MIN_MUTUAL_SHARE)
 
