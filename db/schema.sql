@@ -11,6 +11,13 @@ CREATE TABLE article_findings (
     penalty REAL NOT NULL DEFAULT 0
 );
 
+CREATE TABLE article_vectors (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    model TEXT NOT NULL,               -- the embedding model, e.g. wordllama-l2_supercat-256
+    vector BLOB NOT NULL,              -- unit vector, little-endian float16 (256 values)
+    bits BLOB NOT NULL                 -- signs of the components, packed (32 bytes): scanned by Hamming distance
+);
+
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,
     location TEXT NOT NULL,             -- input path, URL, or path:line for JSON Lines
@@ -35,7 +42,7 @@ CREATE TABLE articles (
     extractor TEXT NOT NULL,
     notes TEXT NOT NULL DEFAULT '[]',   -- JSON array: fallbacks and caveats of extraction
     run_id INTEGER NOT NULL REFERENCES runs(id),
-    audited_utc TEXT NOT NULL, published_modified TEXT, canonical_domain TEXT,
+    audited_utc TEXT NOT NULL, published_modified TEXT, canonical_domain TEXT, language TEXT, language_probability REAL,
     UNIQUE (location, raw_sha256)
 );
 

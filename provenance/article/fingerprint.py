@@ -8,7 +8,12 @@ without re-reading the inputs.
   little-endian uint32 values, with the recipe that made it.
 
 Tokens are words, except that each CJK character is a token of its own:
-Chinese and Japanese are not written with spaces.
+Chinese and Japanese are not written with spaces. So is each letter of Thai,
+Lao, Khmer and Myanmar, with its vowel and tone marks. A word keeps its
+combining marks (Devanagari and other Indic vowel signs, zero-width joiners),
+which are not word characters to ``re``; Arabic and Hebrew vowel points and
+the Arabic tatweel, which writers may leave out, are dropped. A text
+with none of these is tokenised exactly as before they were handled.
 """
 
 from __future__ import annotations
@@ -42,10 +47,42 @@ _TOKEN = re.compile(f"[{_CJK_CHARS}]|[^\\W_]+")
 _WORD = re.compile(r"[^\W_]+")
 
 
+def _char_class(first: int, last: int, categories: tuple[str, ...], extra: str = "") -> str:
+    """A regex character class body of the code points in [first, last] of these Unicode categories."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(first, last + 1):
+        if unicodedata.category(chr(cp)) in categories:
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges) + extra
+
+
+# Combining marks of the scripts after Latin (U+0483 on), and the zero-width (non-)joiners.
+_MARKS = _char_class(0x0483, 0x1CFF, ("Mn", "Mc", "Me"), "\u200c\u200d")
+# Letters of scripts written without spaces between words: Thai, Lao, Myanmar, Khmer.
+_UNSPACED = "".join(_char_class(a, b, ("Lo",)) for a, b in ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF)))
+_SPECIAL = re.compile(f"[{_CJK_CHARS}{_MARKS}{_UNSPACED}]")
+_ANY_TOKEN = re.compile(f"[{_CJK_CHARS}]|[{_UNSPACED}][{_MARKS}]*|(?:[^\\W_]|[{_MARKS}])+")
+
+
 def tokens(text: str) -> list[str]:
     """Normalised word tokens of a text."""
     normal = unicodedata.normalize("NFKC", text).casefold()
-    return (_TOKEN if _CJK.search(normal) else _WORD).findall(normal)
+    special = _SPECIAL.search(normal)
+    if special is None:
+        return _WORD.findall(normal)
+    if not _MARKS_OR_UNSPACED.search(normal, special.start()):
+        return _TOKEN.findall(normal)
+    words = (_OPTIONAL_MARKS.sub("", t) for t in _ANY_TOKEN.findall(normal))
+    return [t for t in words if t and not _ALL_MARKS.fullmatch(t)]
+
+
+_MARKS_OR_UNSPACED = re.compile(f"[{_MARKS}{_UNSPACED}]")
+# Marks a writer may leave out without changing the word: Hebrew points, Arabic vowel signs, tatweel.
+_OPTIONAL_MARKS = re.compile("[\u0591-\u05c7\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
+_ALL_MARKS = re.compile(f"[{_MARKS}]+")
 
 
 def shingles(words: list[str], size: int = RECIPE.shingle_size) -> list[str]:

@@ -7,6 +7,18 @@ abbreviation: titles ("Mr.", "Gov."), months ("Oct."), "No.", or initials and
 dotted abbreviations ("U.S.", "J. K.", "a.m."). After initials or a dotted
 abbreviation, a common sentence opener ("The", "He", "In") still ends the
 sentence: "in the U.S. The company said" is two sentences.
+
+Other scripts: the CJK full stop and marks (。！？), the Urdu full stop (۔),
+the Arabic question mark (؟), the Devanagari danda (। ॥), and the full stops of
+Armenian (։), Ethiopic (። ፧), Myanmar (။) and Khmer (។ ៕) always end a
+sentence. After ``.``, ``!`` or ``?`` a capital of the Latin, Greek, Cyrillic
+or Armenian alphabets, or a letter of a script without capitals (Arabic,
+Hebrew, Indic, Thai, CJK, Georgian...), opens the next one. Thai, which marks
+sentences with spaces only, is left to line breaks.
+
+pysbd was measured as the alternative: about 75 times slower on news bodies
+(38 ms against 0.5 ms per article), too slow for the copies stage, which splits
+every candidate's text.
 """
 
 from __future__ import annotations
@@ -25,8 +37,17 @@ _OPENERS = frozenset(
     there their his her our after before when while as if for last since meanwhile
     according officials police""".split()
 )
-#: (Only from the start of a run of stops: tried from each stop of a long run, it was quadratic.)
-_END = re.compile(r"""(?<![.!?])[.!?]+["'”’)\]]*(?=\s+["“'‘(\[]?[A-Z0-9])|[。！？]+|\n""")
+# Capitals of cased alphabets, and letters of scripts without case, that may open a sentence.
+_OPENING = (
+    "A-Z0-9\u00c0-\u00d6\u00d8-\u00de\u0386-\u038f\u0391-\u03ab\u0400-\u042f\u0531-\u0556"
+    "\u05d0-\u05ea\u0620-\u064a\u0660-\u0669\u066e-\u06d3\u06f0-\u06ff\u0900-\u0dff\u0e00-\u0eff"
+    "\u1000-\u109f\u10d0-\u10ff\u1200-\u137f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
+)
+#: (Each alternative only from the start of a run of stops: tried from each stop of a long run, it was quadratic.)
+_END = re.compile(
+    f"""(?<![.!?])[.!?]+["'”’»)\\]]*(?=\\s+["“'‘«¿¡(\\[]?[{_OPENING}])|(?<![。！？])[。！？]+["'”’」』)）]*"""
+    f"""|(?<![۔؟।॥։።፧။។៕])[۔؟।॥։።፧။។៕]+|\\n"""
+)
 _DOTTED = re.compile(r"(?:\b[A-Za-z]\.)+$")
 _WORD_BEFORE = re.compile(r"([A-Za-z']+)\.$")
 _NEXT_WORD = re.compile(r"\s+[\"“'‘(\[]?([A-Za-z]+)")

@@ -1,7 +1,10 @@
-"""How much two texts share, and the relation that follows: duplicate, reprint, excerpt, rewrite or related.
+"""How much two texts share, and the relation that follows: duplicate, reprint, excerpt, rewrite,
+paraphrase or related.
 
 Confirmation works on the texts themselves: exact 5-shingle Jaccard and
-containment both ways, and sentence alignment with rapidfuzz.
+containment both ways, and sentence alignment with rapidfuzz; when the wording
+shows no copy, the semantic sentence alignment of ``semantic`` may still show
+a paraphrase.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ import numpy as np
 from ..article.fingerprint import shingles, tokens
 from ..article.sentences import split_sentences
 from ..models import AlignedPair
+from .semantic import MeaningMeasures, is_paraphrase
 
-__all__ = ["MIN_ALIGNMENT", "Measures", "align_sentences", "classify", "measure"]
+__all__ = ["MIN_ALIGNMENT", "RELATED_COSINE", "Measures", "align_sentences", "classify", "measure"]
 
 #: Sentences at least this alike (rapidfuzz ratio, 0-100) are aligned.
 MIN_ALIGNMENT = 62.0
@@ -98,11 +102,18 @@ def measure(text: str, other: str, anchor_jaccard: float = 0.0) -> Measures:
 # 3. relation -------------------------------------------------------------------
 
 
-def classify(m: Measures) -> str | None:
+#: Documents at least this alike in meaning are on the same topic (``related``) when nothing more is shown.
+RELATED_COSINE = 0.85
+
+
+def classify(m: Measures, meaning: MeaningMeasures | None = None) -> str | None:
     """The relation of a text to another, from their measures, or None when they are unrelated.
 
-    Thresholds were set on the Clough-Stevenson corpus and the synthetic
-    families of benchmarks/copies_families.py (see that script).
+    Wording first: reprint, excerpt, rewrite. Then meaning, when it was
+    measured: ``paraphrase`` when the sentences say the same things in other
+    words, ``related`` when only the documents are alike. Thresholds were set
+    on the Clough-Stevenson corpus and the synthetic families of
+    benchmarks/copies_families.py and benchmarks/semantic_copies.py.
     """
     if m.jaccard >= 0.6:
         return "reprint"
@@ -112,6 +123,10 @@ def classify(m: Measures) -> str | None:
     coverage = max(m.coverage, m.other_coverage)
     if coverage >= 0.2 and (aligned >= 3 or (aligned >= 2 and m.jaccard >= 0.01)):
         return "rewrite"
+    if meaning is not None and is_paraphrase(meaning):
+        return "paraphrase"
     if m.anchor_jaccard >= 0.2 and (aligned >= 1 or m.anchor_jaccard >= 0.3):
+        return "related"
+    if meaning is not None and meaning.cosine >= RELATED_COSINE:
         return "related"
     return None

@@ -6,7 +6,7 @@ as soon as the batch holding it is committed:
     1. ingest       read_inputs()            paths, URLs, archives -> Document | InputProblem
     2. recognise    store.known_article()    same input, same bytes: nothing new
     3. extract      extract_article()        Document -> Article
-    4. fingerprint  fingerprint_article()    Article -> Fingerprint
+    4. fingerprint  fingerprint_article()    Article -> Fingerprint, and identify_language(), document_vector()
     5. facts        extract_facts()          Article -> Facts, and check_article() against itself
     6. rules        apply_rules()            Article, Facts -> Findings
     7. store        store.add_article()      one savepoint per article
@@ -51,6 +51,8 @@ from ..errors import ExtractError
 from ..article.extract import extract_article
 from ..article.facts import extract_facts
 from ..article.fingerprint import fingerprint_article
+from ..article.language import Language, identify_language
+from ..corpus.semantic import document_vector
 from ..ingest.readers import IngestOptions, read_inputs
 from ..models import Article, Copy, Disagreement, Document, Fact, Finding, Fingerprint, InputProblem
 from ..rules.engine import RuleContext, RuleSet, apply_rules, load_rules
@@ -149,6 +151,8 @@ class _Extracted:
     facts: tuple[Fact, ...]
     inconsistencies: tuple[Disagreement, ...]
     findings: tuple[Finding, ...]
+    language: Language | None = None
+    vector: Any = None  # the document vector (numpy), None in a language the model does not read
 
 
 _Prepared = _Known | _Extracted | InputProblem
@@ -370,6 +374,8 @@ def _stages(doc: Document, ruleset: RuleSet, now: dt.datetime, dog: _Watchdog) -
         # 4. fingerprint
         dog.stage = "fingerprint"
         fingerprint = fingerprint_article(article)
+        language = identify_language(article.text)
+        vector = document_vector(article.text, language.code if language else None)
         # 5. facts, and the checks of an article against itself and its date
         dog.stage = "facts"
         facts = tuple(extract_facts(article))
@@ -379,7 +385,7 @@ def _stages(doc: Document, ruleset: RuleSet, now: dt.datetime, dog: _Watchdog) -
         # 6. rules
         dog.stage = "rules"
         findings = tuple(apply_rules(article, ruleset, RuleContext(now=seen, facts=facts)))
-        return _Extracted(doc, article, fingerprint, facts, inconsistencies, findings)
+        return _Extracted(doc, article, fingerprint, facts, inconsistencies, findings, language, vector)
     except ExtractError as exc:
         return InputProblem(doc.location, exc.message)
     except RecursionError:
@@ -458,9 +464,10 @@ def _write(entry: _Extracted, run: _Run) -> int:
     store.add_flags(run.run_id, article_id, entry.findings, run.ruleset.version, now())
     if entry.findings:
         store.refresh_findings([article_id], tuple(SEVERITY_WEIGHTS.values()))
-    # 8. copies: exact and near copies, direction, stories
+    store.add_semantics(article_id, entry.language, entry.vector)
+    # 8. copies: exact and near copies, paraphrases, direction, stories
     matched = _matched_for(article_id, article, run)
-    copies = list(matched.copies) if matched else find_copies(article_id, article, entry.fingerprint, store)
+    copies = list(matched.copies) if matched else find_copies(article_id, article, entry.fingerprint, store, entry.vector)
     store.add_copies(run.run_id, article_id, copies, now())
     store.add_bands(article_id, band_keys(entry.fingerprint))
     run.touched.add(article_id)

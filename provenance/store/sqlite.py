@@ -17,6 +17,7 @@ an interrupted run loses at most the batch in flight.
     copies     copies, stories
     findings   facts, disagreements, flags, source scores
     fetches    fetches, url versions, feed items
+    vectors    article languages, document vectors and their nearest neighbours
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from .copies import CopiesStore
 from .fetches import FetchesStore
 from .findings import FindingsStore
 from .runs import RunsStore
+from .vectors import VectorsStore
 
 __all__ = ["AuditStore", "StoreBase", "migrations_dir", "schema_sql", "utc_text"]
 
 
-class AuditStore(RunsStore, ArticlesStore, CopiesStore, FindingsStore, FetchesStore):
+class AuditStore(RunsStore, ArticlesStore, CopiesStore, FindingsStore, FetchesStore, VectorsStore):
     """Reads and writes the audit database. Create it with :meth:`open` or :meth:`memory`."""

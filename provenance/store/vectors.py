@@ -1,0 +1,122 @@
+"""Languages and document vectors of articles, and the nearest-neighbour search over the vectors.
+
+The index is the ``article_vectors`` table: a float16 vector and its packed
+sign bits per article. A query scans the sign bits of every stored vector
+(32 bytes each, held in memory once read: 32 MB at a million articles) by
+Hamming distance, which tracks the angle between vectors, then re-ranks the
+closest by their exact cosine. sqlite-vec was the other candidate: it cannot
+be loaded where Python's sqlite3 is built without extension loading (as here),
+and ``benchmarks/semantic_copies.py --index`` compares the two scans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..article.language import Language
+from ..corpus.semantic import MIN_DOCUMENT, MODEL, sign_bits, vector_bytes, vector_from_bytes
+from .base import StoreBase
+
+__all__ = ["SignIndex", "VectorsStore"]
+
+#: Vectors whose signs differ in more than this many of 256 bits (a cosine below about 0.45) are never close.
+MAX_HAMMING = 96
+#: Nearest by Hamming distance that are re-ranked by cosine, per result wanted.
+SHORTLIST = 4
+
+
+class SignIndex:
+    """Packed sign bits of many vectors, searched by Hamming distance with numpy."""
+
+    def __init__(self) -> None:
+        self.ids = np.zeros(0, dtype=np.int64)
+        # Column-major: each 64-bit word of the 256 bits is one contiguous array (3 times faster to scan).
+        self.words = np.zeros((4, 0), dtype=np.uint64)
+        self._size = 0
+
+    def add(self, article_id: int, bits: bytes) -> None:
+        if self._size == len(self.ids):
+            grown = max(1024, 2 * self._size)
+            self.ids = np.resize(self.ids, grown)
+            words = np.zeros((4, grown), dtype=np.uint64)
+            words[:, : self._size] = self.words[:, : self._size]
+            self.words = words
+        self.ids[self._size] = article_id
+        self.words[:, self._size] = np.frombuffer(bits, dtype=np.uint64)
+        self._size += 1
+
+    def nearest(self, bits: bytes, limit: int, max_distance: int = MAX_HAMMING) -> list[int]:
+        """Ids of the vectors with the fewest differing signs, at most ``limit``, closest first."""
+        if not self._size:
+            return []
+        query = np.frombuffer(bits, dtype=np.uint64)
+        distance = _popcount(self.words[0, : self._size] ^ query[0])
+        for k in range(1, 4):
+            distance += _popcount(self.words[k, : self._size] ^ query[k])
+        keep = np.flatnonzero(distance <= max_distance)
+        if len(keep) > limit:
+            keep = keep[np.argpartition(distance[keep], limit - 1)[:limit]]
+        keep = keep[np.argsort(distance[keep], kind="stable")]
+        return [int(i) for i in self.ids[keep]]
+
+
+def _popcount(words: np.ndarray) -> np.ndarray:
+    """Set bits of each uint64 (numpy 2's bitwise_count; unpacked bits on numpy 1)."""
+    if hasattr(np, "bitwise_count"):
+        counted: np.ndarray = np.bitwise_count(words).astype(np.uint16)
+        return counted
+    as_bytes = words.view(np.uint8).reshape(len(words), 8)
+    unpacked: np.ndarray = np.unpackbits(as_bytes, axis=1).sum(axis=1, dtype=np.uint16)
+    return unpacked
+
+
+class VectorsStore(StoreBase):
+    """Article languages and vectors; the semantic candidates of the copies stage."""
+
+    _sign_index: SignIndex | None = None
+
+    def add_semantics(self, article_id: int, language: Language | None, vector: np.ndarray | None) -> None:
+        """Store an article's language and its document vector (None: a language the model does not read)."""
+        if language is not None:
+            self.db.execute("UPDATE articles SET language = ?, language_probability = ? WHERE id = ?",
+                            [language.code, language.probability, article_id])
+        if vector is None:
+            return
+        bits = sign_bits(vector)
+        self.db.execute("INSERT OR REPLACE INTO article_vectors (article_id, model, vector, bits) VALUES (?, ?, ?, ?)",
+                        [article_id, MODEL, vector_bytes(vector), bits])
+        if self._sign_index is not None:
+            self._sign_index.add(article_id, bits)
+
+    def vector_candidates(
+        self, vector: np.ndarray, *, exclude: int, ids: Sequence[int], limit: int
+    ) -> list[tuple[int, float]]:
+        """(id, cosine) of the stored vectors nearest to ``vector`` with a cosine of at least MIN_DOCUMENT,
+        best first, at most ``limit``; and of the articles ``ids`` (other candidates) that have a vector."""
+        index = self._signs()
+        near = [i for i in index.nearest(sign_bits(vector), (limit + 1) * SHORTLIST) if i != exclude]
+        wanted = list(dict.fromkeys([*near, *ids]))
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        rows = self.db.execute(
+            f"SELECT article_id, vector FROM article_vectors WHERE model = ? AND article_id IN ({marks})",
+            [MODEL, *wanted],
+        ).fetchall()
+        query = vector.astype(np.float32)
+        scored = {int(r[0]): round(float(vector_from_bytes(bytes(r[1])) @ query), 4) for r in rows}
+        given = set(ids)
+        nearest = sorted(((c, i) for i, c in scored.items() if i not in given and c >= MIN_DOCUMENT), reverse=True)
+        found = [(i, c) for c, i in nearest[:limit]]
+        return found + [(i, scored[i]) for i in ids if i in scored]
+
+    def _signs(self) -> SignIndex:
+        if self._sign_index is None:
+            index = SignIndex()
+            for article_id, bits in self.db.execute("SELECT article_id, bits FROM article_vectors WHERE model = ?",
+                                                    [MODEL]).fetchall():
+                index.add(int(article_id), bytes(bits))
+            self._sign_index = index
+        return self._sign_index
