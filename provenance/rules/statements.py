@@ -297,6 +297,7 @@ _SPAM_PARAMS: dict[str, object] = {
     "min-terms": 3,
     "max-line-words": 3,
     "min-prose-words": 12,
+    "determiners": (),
 }
 
 
@@ -307,7 +308,9 @@ def spam_block(call: CheckCall) -> list[Hit]:
     - a ``strong`` phrase ("slot gacor", "buy cialis", "replica watches",
       "澳门威尼斯人") fires alone, in a list or inserted in a sentence, unless
       its sentence is prose (``min-prose-words`` words or more) that carries a
-      reporting ``cue`` (police, a hack, a warning: news about spam);
+      reporting ``cue`` (police, a hack, a warning, a price: news about spam),
+      and in prose a phrase after one of the ``determiners`` ("another fake
+      Rolex") names a thing rather than stands as link text;
     - a ``line-terms`` phrase fires when it makes a line on its own (a link:
       "wordpress themes", "casino online"), with at most ``max-line-words``
       other words;
@@ -343,10 +346,15 @@ def _spam_in(
 ) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     prose_words = call.number("min-prose-words")
+    determiners = lexicon(call.texts("determiners"))
     for start, end in sentences(text):
         spans = [(s, e) for s, e in strong.find(text, start, end) if not _quoted(text[start:s])]
-        if spans and not (_word_count(text[start:end]) >= prose_words and cues.search(text[start:end])):
-            found += spans
+        if _word_count(text[start:end]) >= prose_words:
+            if cues.search(text[start:end]):
+                continue
+            # in prose, "another fake Rolex" names a thing; injected link text stands bare
+            spans = [(s, e) for s, e in spans if not _follows(text, start, s, determiners)]
+        found += spans
     lines = _lines(text)
     for start, end in lines:
         for s, e in lines_lex.find(text, start, end):
@@ -366,6 +374,12 @@ def _spam_in(
     if len(distinct) >= call.number("min-terms") or is_list:
         return spans
     return []
+
+
+def _follows(text: str, start: int, at: int, words: Lexicon) -> bool:
+    """Whether the word just before ``at`` (in the sentence from ``start``) is one of ``words``."""
+    before = re.search(r"(\S+)\s+$", text[start:at])
+    return before is not None and any(s == 0 and e == len(before.group(1)) for s, e in words.find(before.group(1)))
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
