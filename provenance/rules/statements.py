@@ -38,6 +38,8 @@ _LATIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*(?:\s+|$)|[。！？۔।॥]+|\n\s*\n|\n(?=\s*[-*•>#|])")
 _QUESTION = re.compile(r"[?？]\W*$")
 _OPENERS = "“«„「『‘"
+_SINGLE_OPEN = re.compile(r"(?:^|[\s(\[])'(?=\w|$)")
+_SINGLE_CLOSE = re.compile(r"(?<=\w)'(?=[\s).,;:!?\]]|$)")
 _CLOSERS = "”»」』’"
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -247,7 +249,8 @@ def _is_clean(text: str, start: int, first: tuple[int, int], last: tuple[int, in
 def _quoted(prefix: str) -> bool:
     """Whether ``prefix`` leaves a quotation open."""
     opened = sum(prefix.count(c) for c in _OPENERS) - sum(1 for i, c in enumerate(prefix) if c in _CLOSERS and _closes(prefix, i))
-    return opened > 0 or prefix.count('"') % 2 == 1
+    singles = len(_SINGLE_OPEN.findall(prefix)) - len(_SINGLE_CLOSE.findall(prefix))
+    return opened > 0 or singles > 0 or prefix.count('"') % 2 == 1
 
 
 def _closes(text: str, index: int) -> bool:
