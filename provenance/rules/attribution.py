@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
@@ -30,9 +31,10 @@ from .checks import CheckCall, Hit, check, select_zones
 from ..models import Article, Zone
 from .registry import Registry, SourceEntry, normalise_name
 
-__all__ = ["misspelled_credit", "outlet_off_domain", "rights_off_domain"]
+__all__ = ["credit_on_proxy_host", "impostor_domain", "misspelled_credit", "outlet_off_domain", "rights_off_domain"]
 
 _RUN = r"(?P<c>[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){0,2})"
+_RUN_MULTI = r"(?P<c>[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){1,2})"
 _CREDIT_CONTEXTS = tuple(
     re.compile(p)
     for p in (
@@ -42,8 +44,12 @@ _CREDIT_CONTEXTS = tuple(
         r"(?i:\b(?:source|sources|credit|photo|image|video|reporting by|text)\s*[:/]\s*)" + _RUN,
         r"(?:^|\s)[A-Z][a-z]+/" + _RUN + r"(?=\s+\d|\s*$)",
         r"(?:^|\s)" + _RUN + r"/(?:[A-Z]|$)",
+        r"(?i:©\ufe0f?|\(c\)|copyright)\s*(?:©\ufe0f?\s*)?(?i:copyright\s*)?(?:(?:19|20)\d{2}\s*)?(?:[-–]\s*(?:19|20)\d{2}\s*)?[.,]?\s*(?:the\s+)?" + _RUN,
+        r"(?m:^)[ \t]*" + _RUN + r"[ \t]*(?:[.·•|–—-][ \t]*)(?:\d+[ \t]*(?i:min(?:ute)?s?|h(?:ou)?rs?|hours?|days?)[ \t]+(?i:ago)|\d{1,2}[ /.-]\w+[ /.-]\d{2,4})",
+        r"(?m:^)[ \t]*" + _RUN_MULTI + r"[ \t]*(?m:$)",
     )
 )
+_ANYWHERE = re.compile(r"[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){0,2}")
 _BYLINE_SEGMENT = re.compile(r"[^|/·•,]+")
 _STOP_WORDS = {"the", "this", "that", "he", "she", "it", "they", "we", "officials", "police", "state", "local", "media"}
 _COPYRIGHT = re.compile(
@@ -76,7 +82,26 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
             continue
         confidence = "high" if match.casefold() in page else "medium"
         found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
+    long_names = [(s, e) for s, e in surfaces if " " in s and len(s) >= 10]
+    for text, start in _anywhere(article, call.zones):
+        key = normalise_name(text)
+        if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
+            continue
+        match = _nearest(text, long_names, 1)
+        if match is not None:
+            found[key] = Hit(text, start, start + len(text), {"expected": match}, "medium")
     return list(found.values())
+
+
+def _anywhere(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
+    """Every run of capitalised words, for long names misspelled outside credit positions."""
+    for zone in select_zones(article, zones):
+        for match in _ANYWHERE.finditer(article.zone_text(zone)):
+            words = list(re.finditer(r"\S+", match.group(0)))
+            for i, first in enumerate(words):
+                for last in words[i:]:
+                    if first.group(0).casefold() not in _STOP_WORDS:
+                        yield match.group(0)[first.start() : last.end()], zone.start + match.start() + first.start()
 
 
 def _credit_candidates(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
@@ -236,3 +261,145 @@ def _is_own(domain: str, holder: str, domains: tuple[str, ...], registered: bool
     squashed = re.sub(r"[^a-z0-9]", "", normalise_name(holder.rsplit(".", 1)[0] if _DOMAIN_LIKE.match(holder) else holder))
     label = re.sub(r"[^a-z0-9]", "", domain.split(".")[0])
     return bool(squashed) and (squashed in label or (len(label) >= 6 and label in squashed))
+
+
+# Lookalike domains -------------------------------------------------------------------
+
+_CONFUSABLE = {frozenset(p) for p in ("il", "l1", "i1", "o0", "vw", "mn", "ec", "uv")}
+
+
+@check("impostor-domain", {"affixes": (), "min-length": 4, "shared-labels": ()}, ("outlet", "domain", "real"))
+def impostor_domain(call: CheckCall) -> list[Hit]:
+    """The page's domain imitates a registered outlet's: its name on another suffix
+    (``spiegel.ltd`` for ``spiegel.de``), with a filler word (``pravda-fr.com``,
+    ``news-pravda.com``) or one letter changed (``spiegelr.live``, ``blld.live``).
+
+    Labels are read with tldextract's bundled suffix list, offline, private
+    suffixes included (``spiegel.co.com``). A page on one of a registered
+    outlet's own domains never fires, nor does a label in ``shared-labels``
+    (names that several unrelated outlets use), nor a label shorter than
+    ``min-length`` unless the change is a look-alike letter.
+    """
+    article = call.article
+    host = _host(article.url or article.canonical_url)
+    if not host or call.registry.for_domain(host) is not None or call.registry.for_domain(article.domain) is not None:
+        return []
+    labels = _page_labels(host)
+    if not labels:
+        return []
+    affixes = {a.casefold() for a in call.texts("affixes")}
+    shared = {s.casefold() for s in call.texts("shared-labels")}
+    shortest = int(call.number("min-length"))
+    for label in labels:
+        for real, entry in _outlet_labels(call.registry):
+            if (real in shared and label == real) or not _imitates(label, real, affixes, shortest):
+                continue
+            domain = next(d for d in entry.domains if _registered_label(d) == real)
+            start = article.page_text.find(host)
+            end = None if start < 0 else start + len(host)
+            return [Hit(host, None if start < 0 else start, end, {"outlet": entry.name, "domain": host, "real": domain})]
+    return []
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    match = re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//([^/?#:]+)", url.strip(), re.IGNORECASE)
+    host = match.group(1) if match else url.strip().split("/")[0]
+    return host.lower().rstrip(".") or None
+
+
+@lru_cache(maxsize=1)
+def _extractors() -> tuple[object, object]:
+    import tldextract
+
+    # No suffix-list URLs: the snapshot that ships with tldextract, never the network.
+    return (
+        tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None),
+        tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True),
+    )
+
+
+def _page_labels(host: str) -> list[str]:
+    """The registrable labels of a host, with and without private suffixes ("spiegel" of spiegel.co.com)."""
+    labels: list[str] = []
+    for extractor in _extractors():
+        result = extractor(host)  # type: ignore[operator]
+        if result.domain and result.suffix and result.domain not in labels:
+            labels.append(str(result.domain))
+    return labels
+
+
+@lru_cache(maxsize=4096)
+def _registered_label(domain: str) -> str:
+    result = _extractors()[0](domain)  # type: ignore[operator]
+    return str(result.domain or "")
+
+
+_OUTLET_LABELS: dict[int, tuple[tuple[str, SourceEntry], ...]] = {}
+
+
+def _outlet_labels(registry: Registry) -> tuple[tuple[str, SourceEntry], ...]:
+    key = id(registry)
+    if key not in _OUTLET_LABELS:
+        seen: dict[str, SourceEntry] = {}
+        for entry in registry.entries:
+            for domain in entry.domains:
+                label = _registered_label(domain)
+                if label and label not in seen:
+                    seen[label] = entry
+        _OUTLET_LABELS.clear()
+        _OUTLET_LABELS[key] = tuple(seen.items())
+    return _OUTLET_LABELS[key]
+
+
+def _imitates(label: str, real: str, affixes: set[str], shortest: int) -> bool:
+    if label == real:
+        return len(real) >= shortest or "-" in real
+    parts = label.split("-")
+    if len(parts) > 1 and real in parts and all(p in affixes or p.isdigit() for p in parts if p != real):
+        return len(real) >= shortest
+    for affix in affixes:
+        if len(real) >= 5 and label in (real + affix, affix + real):
+            return True
+    if label[:1] != real[:1]:
+        return False  # a typosquat keeps the first letter; "express" is not "lexpress"
+    distance = OSA.distance(label, real)
+    if distance == 1 and len(real) >= 6:
+        return True
+    if distance == 2 and len(real) >= 10:
+        return True
+    return distance == 1 and len(label) == len(real) and len(real) >= shortest and _confusable(label, real)
+
+
+def _confusable(label: str, real: str) -> bool:
+    changed = [frozenset((a, b)) for a, b in zip(label, real) if a != b]
+    return len(changed) == 1 and changed[0] in _CONFUSABLE
+
+
+# Credits served from no outlet's address -------------------------------------------------
+
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+
+
+@check("credit-on-proxy-host", {"proxy-suffixes": ()}, ("outlet", "domain"))
+def credit_on_proxy_host(call: CheckCall) -> list[Hit]:
+    """A credit to a registered agency or outlet on a page served from a bare IP address or
+    from a host-anything platform (``proxy-suffixes``: workers.dev, a web proxy...): wire copy
+    re-served by a scraper or a mirror, under no publisher's name."""
+    article = call.article
+    host = _host(article.url or article.canonical_url)
+    if not host:
+        return []
+    suffixes = tuple(s.casefold().lstrip(".") for s in call.texts("proxy-suffixes"))
+    if not (_IPV4.match(host) or host.startswith("[") or any(host == s or host.endswith("." + s) for s in suffixes)):
+        return []
+    names = sorted({s for s, _ in call.registry.surfaces() if len(s) >= 3}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    for zone in select_zones(article, call.zones):
+        match = pattern.search(article.zone_text(zone))
+        if match:
+            entry = call.registry.for_name(match.group(0))
+            start = zone.start + match.start()
+            return [Hit(match.group(0), start, start + len(match.group(0)), {"outlet": entry.name if entry else match.group(0), "domain": host})]
+    return []

@@ -41,6 +41,7 @@ from typing import cast
 
 from . import attribution as _attribution  # noqa: F401  (registers its checks)
 from . import staleness as _staleness  # noqa: F401  (registers its check)
+from . import statements as _statements  # noqa: F401  (registers its checks)
 from .patterns import LinearPattern, PatternError, Span
 from .checks import CHECKS, CheckCall, Hit, select_zones, sentence_span
 from ..errors import RuleFileError
