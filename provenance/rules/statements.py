@@ -175,7 +175,7 @@ def authorship_statement(call: CheckCall) -> list[Hit]:
         text = article.zone_text(zone)
         if lex.agents.pattern is None or not lex.agents.search(text):
             continue
-        for start, end in sentences(text):
+        for start, end in _windows(sentences(text)):
             found = _statement(text, start, end, lex, call)
             if found is not None:
                 s, e, agent = found
@@ -184,12 +184,27 @@ def authorship_statement(call: CheckCall) -> list[Hit]:
     return hits
 
 
+#: A sentence longer than this (a page without stops) is read in overlapping windows of this size, half
+#: a window apart: a statement is a few words, and the checks of one window cost the same on any input.
+WINDOW = 600
+
+
+def _windows(spans: Iterator[tuple[int, int]] | list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    for start, end in spans:
+        if end - start <= WINDOW:
+            yield start, end
+            continue
+        for w in range(start, end - WINDOW // 2, WINDOW // 2):
+            yield w, min(end, w + WINDOW)
+
+
 def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall) -> tuple[int, int, str] | None:
     """(start, end, agent) of the disclosure in the sentence ``text[start:end]``, if it is one."""
     sentence = text[start:end]
     if _QUESTION.search(sentence.rstrip("*_ )]）")):
         return None
-    agents = [a for a in lex.agents.find(text, start, end) if not _is_named_body(text, a, lex, start, end)]
+    named = lex.not_agents.find(text, start, end)
+    agents = [a for a in lex.agents.find(text, start, end) if not _is_named_body(a, named)]
     if not agents:
         return None
     verbs = lex.verbs.find(text, start, end)
@@ -221,9 +236,9 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
-def _is_named_body(text: str, agent: tuple[int, int], lex: _Lexicons, start: int, end: int) -> bool:
+def _is_named_body(agent: tuple[int, int], named: list[tuple[int, int]]) -> bool:
     """An agent that is part of a name of something else ("the AI Accountability Network")."""
-    for s, e in lex.not_agents.find(text, start, end):
+    for s, e in named:
         if s <= agent[0] < e or s < agent[1] <= e:
             return True
     return False
