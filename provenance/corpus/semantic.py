@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,12 +46,14 @@ __all__ = [
     "SEMANTIC_LANGUAGES",
     "MeaningMeasures",
     "align_meanings",
+    "choose_vector_candidates",
     "cosine",
     "document_vector",
     "embed",
     "is_paraphrase",
     "measure_meaning",
     "sign_bits",
+    "stored_cosine",
     "vector_bytes",
     "vector_from_bytes",
 ]
@@ -124,11 +126,14 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 
 def document_vector(text: str, language: str | None) -> np.ndarray | None:
-    """The document vector of a text in a language the model reads, else None."""
+    """The document vector of a text in a language the model reads, else None.
+
+    Its components are rounded to float16, as it is stored: an article compared before and after
+    it is stored (or exported and loaded elsewhere) gives the same cosines.
+    """
     if language not in SEMANTIC_LANGUAGES or not text.strip():
         return None
-    vector: np.ndarray = embed([text])[0]
-    return vector
+    return vector_from_bytes(vector_bytes(embed([text])[0]))
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
@@ -147,6 +152,22 @@ def vector_from_bytes(data: bytes) -> np.ndarray:
 def sign_bits(vector: np.ndarray) -> bytes:
     """The signs of a vector's components, packed (32 bytes): their Hamming distance tracks the angle."""
     return np.packbits(vector > 0).tobytes()
+
+
+def choose_vector_candidates(
+    scored: Mapping[int, float], ids: Sequence[int], limit: int
+) -> list[tuple[int, float]]:
+    """(id, cosine) of the semantic candidates of an article, from the cosines ``scored`` of the stored
+    vectors nearest to it and of the other candidates ``ids``: the nearest with a cosine of at least
+    MIN_DOCUMENT, best first (ties: the higher id), at most ``limit``; then those of ``ids`` that have a cosine."""
+    given = set(ids)
+    nearest = sorted(((c, i) for i, c in scored.items() if i not in given and c >= MIN_DOCUMENT), reverse=True)
+    return [(i, c) for c, i in nearest[:limit]] + [(i, scored[i]) for i in ids if i in scored]
+
+
+def stored_cosine(query: np.ndarray, stored: bytes) -> float:
+    """The cosine of a new article's vector with a stored one (float16 bytes), as the copies stage rounds it."""
+    return round(float(vector_from_bytes(stored) @ query.astype(np.float32)), 4)
 
 
 def measure_meaning(text: str, other: str, document_cosine: float | None = None) -> MeaningMeasures:

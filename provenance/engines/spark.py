@@ -8,8 +8,9 @@ same inputs would build (ids and timestamps aside):
     2. prepare      read_inputs()          in tasks: the same readers, then stages 3 to 6
                     prepare_document()     (extract, fingerprint, facts, rules) per document
     3. identities   _number()              the driver numbers new articles as the store will
-    4. candidates   _candidate_pairs()     band keys exploded and joined, shared keys counted,
-                    rank_candidates()      per article, among earlier articles, as the index does
+    4. candidates   _match()               band keys exploded and joined, shared keys counted,
+                    rank_candidates()      per article, among earlier articles, as the index does;
+                    _semantic()            the nearest earlier document vectors (broadcast sign bits)
     5. confirm      confirm_pair()         in tasks, on each candidate pair and on each pair of
                     duplicate_link()       articles with the same text; then check_copy() for
                     check_copy()           the cross-checks
@@ -34,21 +35,26 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..corpus.candidates import MAX_BAND_MATCHES, band_keys, rank_candidates
+import numpy as np
+
+from ..corpus.candidates import MAX_BAND_MATCHES, MAX_CANDIDATES, band_keys, rank_candidates
 from ..corpus.copies import confirm_pair
 from ..corpus.crosscheck import check_copy, is_cross_checked
 from ..corpus.direction import duplicate_link
+from ..corpus.semantic import choose_vector_candidates, sign_bits, stored_cosine, vector_bytes
+from ..errors import ProvenanceError
 from ..ingest.readers import IngestOptions, input_units, read_inputs
 from ..models import Copy, Disagreement, Fact, InputProblem, KnownArticle
 from ..rules.engine import RuleSet, load_rules
 from ..store.sqlite import AuditStore
+from ..store.vectors import SHORTLIST, SignIndex
 from .local import AuditOptions, Event, Matched, Prepared, RunResult, audit_prepared, prepare_document, utc_now
 
 if TYPE_CHECKING:
     from pyspark import RDD, Broadcast
     from pyspark.sql import SparkSession
 
-__all__ = ["SparkOptions", "audit_spark", "spark_session"]
+__all__ = ["SparkOptions", "audit_spark", "copy_to_hadoop", "default_master", "spark_session"]
 
 Clock = Any
 
@@ -66,8 +72,8 @@ def spark_session(master: str | None = "local[*]", app_name: str = "provenance")
     """A Spark session for the engine (the one already running, if any)."""
     try:
         from pyspark.sql import SparkSession
-    except ImportError as exc:  # pragma: no cover - the extra is missing
-        raise RuntimeError("the Spark engine needs PySpark: pip install 'provenance[spark]' (and Java 17)") from exc
+    except ImportError:  # pragma: no cover - the extra is missing
+        raise ProvenanceError("the Spark engine needs PySpark: pip install 'provenance[spark]' (and Java 17)") from None
     # Workers run this interpreter, where provenance is installed, unless the cluster says otherwise.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.appName(app_name).config("spark.ui.enabled", "false")
@@ -75,6 +81,22 @@ def spark_session(master: str | None = "local[*]", app_name: str = "provenance")
     if master:
         builder = builder.master(master)
     return builder.getOrCreate()
+
+
+def default_master() -> str | None:
+    """None under spark-submit (its --master holds), else ``local[*]``."""
+    return None if "PYSPARK_GATEWAY_PORT" in os.environ else "local[*]"
+
+
+def copy_to_hadoop(session: SparkSession, local_dir: str, uri: str) -> None:
+    """Copy a local folder to a Hadoop-compatible path (hdfs://, s3a://, gs://), replacing what is there."""
+    jvm: Any = session.sparkContext._jvm
+    conf: Any = session.sparkContext._jsc.hadoopConfiguration()
+    target = jvm.org.apache.hadoop.fs.Path(uri)
+    fs = target.getFileSystem(conf)
+    if fs.exists(target):
+        fs.delete(target, True)
+    fs.copyFromLocalFile(False, True, jvm.org.apache.hadoop.fs.Path(local_dir), target)
 
 
 def audit_spark(
@@ -115,7 +137,7 @@ def audit_spark(
     prepared = prepared.persist()
     try:
         matched: dict[int, Matched] | None = None
-        if _is_empty(store):
+        if not store.has_articles():
             # 3. identities, as a fresh database will number the articles
             numbered = _number(prepared.map(lambda kv: (kv[0], _identity(kv[1]))).collect())
             if numbered:
@@ -219,10 +241,6 @@ def _with_id(
         yield ids[seq], item
 
 
-def _is_empty(store: AuditStore) -> bool:
-    return bool(store.db.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
-
-
 # 4. candidates and 5. confirmation ----------------------------------------------------
 
 
@@ -264,11 +282,21 @@ def _match(session: SparkSession, by_id: RDD[tuple[int, Prepared]], partitions: 
         .leftOuterJoin(skip, partitions)
         .flatMap(lambda kv: _ranked(kv[0], kv[1][0][0], kv[1][0][1], kv[1][1]))
     )
-    # (new, (old, anchors or None for a duplicate)), then both articles joined in.
-    pairs = ranked.union(same_rdd.map(lambda p: (p[0], (p[1], None))))
-    with_new = pairs.join(by_id, partitions).map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1])))
+    # The semantic channel: each article's nearest earlier vectors, and the cosines of its band candidates.
+    semantic = _semantic(session, by_id, ranked, skip, partitions)
+    # ((new, old), (anchors, cosine)): a candidate from either channel, or both.
+    candidates = (
+        ranked.map(lambda kv: ((kv[0], kv[1][0]), (kv[1][1], None)))
+        .union(semantic.map(lambda kv: ((kv[0], kv[1][0]), (None, kv[1][1]))))
+        .reduceByKey(lambda x, y: (x[0] if x[0] is not None else y[0], x[1] if x[1] is not None else y[1]), partitions)
+    )
+    # (new, (old, kind, anchors, cosine)): kind 0 a duplicate, 1 a candidate; then both articles joined in.
+    pairs = candidates.map(
+        lambda kv: (kv[0][0], (kv[0][1], 1, kv[1][0] if kv[1][0] is not None else 0.0, kv[1][1]))
+    ).union(same_rdd.map(lambda p: (p[0], (p[1], 0, 0.0, None))))
+    with_new = pairs.join(by_id, partitions).map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0], kv[1][1])))
     confirmed = with_new.join(by_id, partitions).flatMap(
-        lambda kv: _confirm(kv[1][0][0], kv[1][0][2], kv[0], kv[1][1], kv[1][0][1])
+        lambda kv: _confirm(kv[1][0][0], kv[1][0][2], kv[0], kv[1][1], kv[1][0][1][1], kv[1][0][1][2], kv[1][0][1][3])
     )
     grouped = confirmed.groupByKey(partitions).join(by_id.mapValues(lambda p: (p.doc.location, p.doc.raw_sha256)))
     return dict(grouped.map(lambda kv: (kv[0], _matched(kv[0], kv[1][1], kv[1][0]))).collect())
@@ -282,28 +310,71 @@ def _ranked(
         yield new, (old, anchors)
 
 
+def _semantic(
+    session: SparkSession,
+    by_id: RDD[tuple[int, Prepared]],
+    ranked: RDD[tuple[int, tuple[int, float]]],
+    skip: RDD[tuple[int, frozenset[int]]],
+    partitions: int,
+) -> RDD[tuple[int, tuple[int, float]]]:
+    """(new, (old, cosine)) for each semantic candidate of each article with a vector, as
+    ``VectorsStore.vector_candidates`` finds it in the local engine.
+
+    The sign bits and vectors of every article are broadcast (32 + 512 bytes an article); each task
+    reads the index as the local engine held it when its article was stored: the articles up to it.
+    """
+    sc = session.sparkContext
+    rows = sorted(by_id.filter(lambda kv: kv[1].vector is not None)
+                  .map(lambda kv: (kv[0], sign_bits(kv[1].vector), vector_bytes(kv[1].vector))).collect())
+    if not rows:
+        return sc.emptyRDD()
+    index = SignIndex()
+    for article_id, bits, _ in rows:
+        index.add(article_id, bits)
+    index_b = sc.broadcast(index)
+    stored_b = sc.broadcast({article_id: data for article_id, _, data in rows})
+    banded = ranked.mapValues(lambda c: c[0]).groupByKey(partitions).mapValues(list)
+    with_vector = by_id.filter(lambda kv: kv[1].vector is not None).mapValues(lambda p: p.vector)
+    return (
+        with_vector.leftOuterJoin(banded, partitions)
+        .leftOuterJoin(skip, partitions)
+        .flatMap(lambda kv: _vector_candidates(kv[0], kv[1][0][0], kv[1][0][1] or [], kv[1][1] or frozenset(),
+                                               index_b.value, stored_b.value))
+    )
+
+
+def _vector_candidates(
+    article_id: int, vector: Any, banded: list[int], skip: frozenset[int], index: SignIndex, stored: dict[int, bytes]
+) -> Iterator[tuple[int, tuple[int, float]]]:
+    size = int(np.searchsorted(index.ids[: len(stored)], article_id, side="right"))
+    near = [i for i in index.nearest(sign_bits(vector), (MAX_CANDIDATES + 1) * SHORTLIST, size=size) if i != article_id]
+    ids = sorted(banded)
+    wanted = dict.fromkeys([*near, *ids])
+    scored = {i: stored_cosine(vector, stored[i]) for i in wanted if i in stored}
+    for other, cosine in choose_vector_candidates(scored, ids, MAX_CANDIDATES):
+        if other not in skip:
+            yield article_id, (other, cosine)
+
+
 def _confirm(
-    new_id: int, new: Prepared, old_id: int, old: Prepared, anchors: float | None
+    new_id: int, new: Prepared, old_id: int, old: Prepared, kind: int, anchors: float, cosine: float | None
 ) -> Iterator[tuple[int, tuple[int, int, Copy, tuple[Disagreement, ...] | None]]]:
     known = _known(old_id, old)
-    if anchors is None:
-        copy: Copy | None = duplicate_link(new_id, new.article, known)
-        rank = 0
-    else:
-        copy, rank = confirm_pair(new_id, new.article, known, anchors), 1
+    copy = duplicate_link(new_id, new.article, known) if kind == 0 else confirm_pair(
+        new_id, new.article, known, anchors, cosine)
     if copy is None:
         return
     checks = None
     if is_cross_checked(copy):
         checks = tuple(check_copy(new_id, new.article, new.facts, copy, old.article, _as_stored(old.facts)))
-    yield new_id, (rank, old_id, copy, checks)
+    yield new_id, (kind, old_id, copy, checks)
 
 
 def _known(article_id: int, prepared: Prepared) -> KnownArticle:
     """A stored article as the copies stage sees it (KnownArticle), from its prepared form."""
     article = prepared.article
     return KnownArticle(article_id, article.domain, article.published, None, "", article.site_name,
-                        tuple(article.credits), article.text)
+                        tuple(article.credits), article.text, article.url, article.canonical_url)
 
 
 def _as_stored(facts: Sequence[Fact]) -> list[Fact]:

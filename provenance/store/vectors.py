@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..article.language import Language
-from ..corpus.semantic import MIN_DOCUMENT, MODEL, sign_bits, vector_bytes, vector_from_bytes
+from ..corpus.semantic import MODEL, choose_vector_candidates, sign_bits, stored_cosine, vector_bytes
 from .base import StoreBase
 
 __all__ = ["SignIndex", "VectorsStore"]
@@ -47,14 +47,17 @@ class SignIndex:
         self.words[:, self._size] = np.frombuffer(bits, dtype=np.uint64)
         self._size += 1
 
-    def nearest(self, bits: bytes, limit: int, max_distance: int = MAX_HAMMING) -> list[int]:
-        """Ids of the vectors with the fewest differing signs, at most ``limit``, closest first."""
-        if not self._size:
+    def nearest(self, bits: bytes, limit: int, max_distance: int = MAX_HAMMING, *, size: int | None = None) -> list[int]:
+        """Ids of the vectors with the fewest differing signs, at most ``limit``, closest first; among the
+        first ``size`` vectors added when it is given (a batch engine's index of every article, read as
+        the index held when one of them was added)."""
+        size = self._size if size is None else min(size, self._size)
+        if not size:
             return []
         query = np.frombuffer(bits, dtype=np.uint64)
-        distance = _popcount(self.words[0, : self._size] ^ query[0])
+        distance = _popcount(self.words[0, :size] ^ query[0])
         for k in range(1, 4):
-            distance += _popcount(self.words[k, : self._size] ^ query[k])
+            distance += _popcount(self.words[k, :size] ^ query[k])
         keep = np.flatnonzero(distance <= max_distance)
         if len(keep) > limit:
             keep = keep[np.argpartition(distance[keep], limit - 1)[:limit]]
@@ -105,12 +108,8 @@ class VectorsStore(StoreBase):
             f"SELECT article_id, vector FROM article_vectors WHERE model = ? AND article_id IN ({marks})",
             [MODEL, *wanted],
         ).fetchall()
-        query = vector.astype(np.float32)
-        scored = {int(r[0]): round(float(vector_from_bytes(bytes(r[1])) @ query), 4) for r in rows}
-        given = set(ids)
-        nearest = sorted(((c, i) for i, c in scored.items() if i not in given and c >= MIN_DOCUMENT), reverse=True)
-        found = [(i, c) for c, i in nearest[:limit]]
-        return found + [(i, scored[i]) for i in ids if i in scored]
+        scored = {int(r[0]): stored_cosine(vector, bytes(r[1])) for r in rows}
+        return choose_vector_candidates(scored, ids, limit)
 
     def _signs(self) -> SignIndex:
         if self._sign_index is None:
