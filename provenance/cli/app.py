@@ -42,6 +42,7 @@ def main(
 
 app.command("audit")(audit.audit_command)
 app.command("schema")(audit.schema_command)
+app.command("import")(audit.import_command)
 app.command("story")(stories.story_command)
 app.command("show")(stories.show_command)
 app.add_typer(rules.rules_app, name="rules")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,8 +23,15 @@ from ..models import InputProblem
 from ..engines.local import (
     DEFAULT_BATCH_SIZE, DEFAULT_TIME_BUDGET, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, default_jobs, utc_now,
 )
+from ..engines.replay import replay
+from ..store.parquet import export_parquet, load_parquet
 from ..store.sqlite import AuditStore
 from .common import DbOption, RulesOption, checked_db_path, clip, fail, load_rule_set
+
+class Engine(str, enum.Enum):
+    LOCAL = "local"
+    SPARK = "spark"
+
 
 def audit_command(
     paths: Annotated[list[str] | None, typer.Argument(
@@ -50,6 +59,16 @@ def audit_command(
     time_budget: Annotated[float, typer.Option(metavar="SECONDS",
         help="Seconds allowed to extract, check and flag one input, per 100 KB of it (at least this much); past it the "
              "input is an error and the run goes on. 0: no limit.", min=0)] = DEFAULT_TIME_BUDGET,
+    engine: Annotated[Engine, typer.Option(
+        help="local: this process (and --jobs workers), matching each article against the database; "
+             "spark: Apache Spark (the package's spark extra, and Java 17).")] = Engine.LOCAL,
+    master: Annotated[str | None, typer.Option(
+        metavar="URL", help="With --engine spark: the Spark master (local[*], local[2], yarn, k8s://..., "
+                            "spark://...); default local[*], or what spark-submit set.", show_default=False)] = None,
+    parquet: Annotated[str | None, typer.Option(
+        metavar="DIR", help="Also write every table of the database as Parquet to DIR (one folder per table); "
+                            "with --engine spark DIR may be any Hadoop path (hdfs://, s3a://).",
+        show_default=False)] = None,
 ) -> None:
     """Audit articles (files, URLs, WARC archives, feed items) and write them to the audit database."""
     db_path = checked_db_path(db)
@@ -63,15 +82,24 @@ def audit_command(
     fetch = FetchOptions(timeout=timeout, concurrency=concurrency, allow_private=allow_private)
     options = AuditOptions(ingest=IngestOptions(max_bytes=max_bytes, fetch=fetch), batch_size=batch_size, rules=ruleset,
                            jobs=jobs, time_budget=time_budget)
+    if engine is Engine.SPARK and feed:
+        store.close()
+        raise fail("--feed works with the local engine only", "Audit the feed's items with --engine local.")
+    if parquet and "://" in parquet and engine is not Engine.SPARK:
+        store.close()
+        raise fail(f"{parquet}: a Hadoop path needs --engine spark")
     show_progress = not as_json and sys.stderr.isatty()
     run: RunResult | None = None
     feeds = FeedRun(store, fetch) if feed else None
+    spark = _SparkRun(master) if engine is Engine.SPARK else None
     try:
         with Progress(show_progress) as progress:
             progress.add_inputs(list(paths or []))
             item_urls = feeds.start(feed or [], as_json, progress) if feeds else []
             progress.add_inputs(item_urls)
-            for event in audit([*(paths or []), *item_urls], store, options=options, command=_command(feeds)):
+            events = (spark.audit(list(paths or []), store, options) if spark is not None
+                      else audit([*(paths or []), *item_urls], store, options=options, command=_command(feeds)))
+            for event in events:
                 if feeds is not None and not isinstance(event, RunResult):
                     feeds.record(event)
                 if isinstance(event, RunResult):
@@ -87,10 +115,16 @@ def audit_command(
                     print_problem(event, as_json, progress)
         if feeds is not None and run is not None:
             run = feeds.finish(run)
+        if parquet and run is not None:
+            written = spark.export(store, parquet) if spark is not None else export_parquet(store, parquet)
+            if not as_json:
+                typer.echo(f"Wrote {len(written)} table(s), {sum(written.values())} row(s), as Parquet to {parquet}.")
     except ProvenanceError as exc:
         raise fail(str(exc)) from None
     finally:
         store.close()
+        if spark is not None:
+            spark.stop()
     assert run is not None
     counts = run.counts
     if as_json:
@@ -103,6 +137,80 @@ def audit_command(
         )
     if counts["errors"]:
         raise typer.Exit(1)
+
+
+class _SparkRun:
+    """The Spark engine for one audit command: its session, the audit, and a Parquet copy on any Hadoop path."""
+
+    def __init__(self, master: str | None) -> None:
+        from ..engines import spark
+
+        self.spark = spark
+        self.master = master if master is not None else spark.default_master()
+        self.session: Any = None
+
+    def audit(self, paths: list[str], store: AuditStore, options: AuditOptions) -> Iterator[ArticleResult | ProblemResult | RunResult]:
+        self.session = self.spark.spark_session(self.master)
+        yield from self.spark.audit_spark(paths, store, options=options, spark=self.session,
+                                          spark_options=self.spark.SparkOptions(self.master))
+
+    def export(self, store: AuditStore, target: str) -> dict[str, int]:
+        if "://" not in target:
+            return export_parquet(store, target)
+        with tempfile.TemporaryDirectory() as folder:
+            written = export_parquet(store, folder)
+            self.spark.copy_to_hadoop(self.session, folder, target)
+        return written
+
+    def stop(self) -> None:
+        if self.session is not None:
+            self.session.stop()
+
+
+def import_command(
+    directory: Annotated[Path, typer.Argument(
+        metavar="DIR", help="A Parquet export: the folder `audit --parquet DIR` wrote.", show_default=False)],
+    db: DbOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Load a Parquet export into an audit database: as it is into a new one; into one that holds articles,
+    each article is matched against those stored (copies, stories, cross-checks, scores) as a local run does."""
+    db_path = checked_db_path(db)
+    if not (directory / "_provenance.json").is_file():
+        raise fail(f"{directory}: not a provenance Parquet export (no _provenance.json)",
+                   "Give the folder that `provenance audit --parquet DIR` wrote.")
+    try:
+        store = AuditStore.open(db_path)
+    except ProvenanceError as exc:
+        raise fail(str(exc)) from None
+    try:
+        if not store.has_articles():
+            loaded = load_parquet(directory, store)
+            typer.echo(f"Loaded {loaded.get('articles', 0)} article(s) and {len(loaded)} table(s) from {directory} "
+                       f"into {db_path}.")
+            return
+        ruleset = load_rule_set(rules)
+        with tempfile.TemporaryDirectory(dir=db_path.parent) as folder:
+            source = AuditStore.open(Path(folder) / "import.db")
+            try:
+                load_parquet(directory, source)
+                run = None
+                for event in replay(source, store, options=AuditOptions(rules=ruleset), given=str(directory)):
+                    if isinstance(event, RunResult):
+                        run = event
+                    elif isinstance(event, ProblemResult):
+                        problem = event.problem
+                        typer.echo(f"{problem.severity}: {problem.location}: {problem.problem}", err=True)
+            finally:
+                source.close()
+        assert run is not None
+        counts = run.counts
+        typer.echo(f"Imported {counts['articles_seen']} article(s) from {directory}: {counts['articles_new']} new, "
+                   f"{counts['articles_known']} already in {db_path}. Run {run.run_id}.")
+    except ProvenanceError as exc:
+        raise fail(str(exc)) from None
+    finally:
+        store.close()
 
 
 def schema_command() -> None:

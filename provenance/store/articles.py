@@ -137,6 +137,9 @@ class ArticlesStore(StoreBase):
         ).fetchall()
         return self._known(rows)
 
+    def has_articles(self) -> bool:
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
+
     def known_articles(self, ids: Sequence[int]) -> list[KnownArticle]:
         if not ids:
             return []
