@@ -1,0 +1,135 @@
+"""The Spark engine (local[2], for real) builds the database the local engine builds; Parquet out and back in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from provenance.cli.app import app
+from provenance.engines.local import AuditOptions, RunResult, audit
+from provenance.store.parquet import DERIVED_TABLES, export_parquet, load_parquet, parquet_tables
+from provenance.store.sqlite import AuditStore
+
+from .conftest import EXAMPLES
+from .newsgen import write_news
+from .snapshot import differences, snapshot
+
+pytest.importorskip("pyspark", reason="the spark extra is not installed")
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime (Java 17)")
+
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+def clock() -> dt.datetime:
+    return dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def _local(db: Path, *inputs: Path) -> None:
+    store = AuditStore.open(db)
+    try:
+        events = list(audit([str(p) for p in inputs], store, options=AuditOptions(jobs=1), now=clock))
+        assert isinstance(events[-1], RunResult)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[object]:
+    from provenance.engines.spark import spark_session
+
+    session = spark_session("local[2]", app_name="provenance-tests")
+    yield session
+    session.stop()
+
+
+def test_cli_spark_audit_of_the_examples_equals_a_local_one_and_writes_parquet(tmp_path: Path) -> None:
+    runner = CliRunner()
+    local = runner.invoke(app, ["audit", str(EXAMPLES), "--db", str(tmp_path / "local.db"), "-q"])
+    assert local.exit_code == 0, local.output
+    out = tmp_path / "parquet"
+    run = runner.invoke(app, ["audit", str(EXAMPLES), "--engine", "spark", "--master", "local[2]",
+                              "--db", str(tmp_path / "spark.db"), "--parquet", str(out), "-q"])
+    assert run.exit_code == 0, run.output
+    assert "13 new" in run.output and "as Parquet" in run.output
+    assert differences(snapshot(str(tmp_path / "local.db")), snapshot(str(tmp_path / "spark.db"))) == []
+    # One folder per table, with the SQLite schema's names and types.
+    store = AuditStore.open(tmp_path / "spark.db", read_only=True)
+    try:
+        for table in parquet_tables(store):
+            schema = pq.read_schema(next((out / table).glob("*.parquet")))
+            declared = [(r[1], r[2]) for r in store.db.execute(f"PRAGMA table_info([{table}])").fetchall()]
+            assert schema.names == [name for name, _ in declared]
+            kinds = {"INTEGER": "int64", "REAL": "double", "TEXT": "string", "BLOB": "binary"}
+            assert [str(t) for t in schema.types] == [kinds[kind] for _, kind in declared], table
+        assert pq.read_table(out / "articles").num_rows == 13
+    finally:
+        store.close()
+
+
+def test_spark_builds_the_local_database_of_a_news_stream(tmp_path: Path, spark: object) -> None:
+    """About 2,000 records: reprints, excerpts, rewrites, changed figures, orphan families, undated copies."""
+    from provenance.engines.spark import SparkOptions, audit_spark
+
+    # Shards: the engine makes one task per file.
+    lines = write_news(tmp_path / "news.jsonl", 2000, seed=3).read_text(encoding="utf-8").splitlines(keepends=True)
+    folder = tmp_path / "stream"
+    folder.mkdir()
+    for k in range(6):
+        (folder / f"{k:02d}.jsonl").write_text("".join(lines[k * len(lines) // 6 : (k + 1) * len(lines) // 6]))
+    _local(tmp_path / "local.db", folder)
+    store = AuditStore.open(tmp_path / "spark.db")
+    try:
+        events = list(audit_spark([str(folder)], store, options=AuditOptions(jobs=1), spark=spark,  # type: ignore[arg-type]
+                                  spark_options=SparkOptions("local[2]"), now=clock))
+    finally:
+        store.close()
+    assert isinstance(events[-1], RunResult) and events[-1].counts["articles_new"] == len(lines)
+    local = snapshot(str(tmp_path / "local.db"))
+    # The stream exercises every stage that the equality covers.
+    relations = {dict(row)["relation"] for row in local["copies"]}
+    assert {"duplicate", "reprint", "excerpt", "rewrite"} <= relations
+    assert any(dict(row)["status"] == "disagreement" for row in local["disagreements"])
+    assert any(dict(row)["origin_unseen"] for row in local["stories"])
+    assert any(dict(row)["decided_by"] == "credit" for row in local["copies"])
+    assert len(local["sources"]) > 100 and len(local["source_counts"]) > 100
+    assert differences(local, snapshot(str(tmp_path / "spark.db"))) == []
+
+
+def test_parquet_export_loads_into_a_new_database_as_it_was(tmp_path: Path) -> None:
+    _local(tmp_path / "a.db", EXAMPLES)
+    store = AuditStore.open(tmp_path / "a.db")
+    written = export_parquet(store, tmp_path / "pq")
+    store.close()
+    assert written["articles"] == 13 and not DERIVED_TABLES & {t for t, n in written.items() if n == 0}
+    fresh = AuditStore.open(tmp_path / "b.db")
+    loaded = load_parquet(tmp_path / "pq", fresh)
+    # The triggers made what they keep: counters and the full-text indexes.
+    hits = fresh.db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'Velsund'").fetchone()[0]
+    fresh.close()
+    assert loaded["articles"] == 13 and hits > 0
+    assert differences(snapshot(str(tmp_path / "a.db")), snapshot(str(tmp_path / "b.db"))) == []
+    again = AuditStore.open(tmp_path / "b.db")
+    with pytest.raises(Exception, match="already holds articles"):
+        load_parquet(tmp_path / "pq", again)
+    again.close()
+
+
+def test_import_into_a_database_with_articles_matches_them_as_a_local_run(tmp_path: Path) -> None:
+    # Reference: the text examples, then all the examples, audited here.
+    _local(tmp_path / "ref.db", EXAMPLES / "text")
+    _local(tmp_path / "ref.db", EXAMPLES)
+    # The same, with the second audit made elsewhere and imported.
+    _local(tmp_path / "elsewhere.db", EXAMPLES)
+    store = AuditStore.open(tmp_path / "elsewhere.db")
+    export_parquet(store, tmp_path / "pq")
+    store.close()
+    _local(tmp_path / "here.db", EXAMPLES / "text")
+    result = CliRunner().invoke(app, ["import", str(tmp_path / "pq"), "--db", str(tmp_path / "here.db")])
+    assert result.exit_code == 0, result.output
+    assert "13 article(s)" in result.output and "7 new, 6 already in" in result.output
+    assert differences(snapshot(str(tmp_path / "ref.db")), snapshot(str(tmp_path / "here.db"))) == []
