@@ -133,3 +133,26 @@ def test_import_into_a_database_with_articles_matches_them_as_a_local_run(tmp_pa
     assert result.exit_code == 0, result.output
     assert "13 article(s)" in result.output and "7 new, 6 already in" in result.output
     assert differences(snapshot(str(tmp_path / "ref.db")), snapshot(str(tmp_path / "here.db"))) == []
+
+
+def test_spark_submit_runs_the_command_and_writes_parquet_to_a_hadoop_path(tmp_path: Path) -> None:
+    """The README's spark-submit line, on local[2], with the Parquet copy written through Hadoop's file system."""
+    import os
+    import subprocess
+    import sys
+
+    import provenance.engines.submit as submit
+
+    spark_submit = Path(sys.executable).parent / "spark-submit"
+    target = tmp_path / "pq"
+    result = subprocess.run(
+        [str(spark_submit), "--master", "local[2]", "--conf", "spark.ui.enabled=false", submit.__file__,
+         "audit", str(EXAMPLES), "--engine", "spark", "--db", str(tmp_path / "spark.db"), "--parquet", target.as_uri(),
+         "-q"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "PYSPARK_PYTHON": sys.executable},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "13 new" in result.stdout
+    assert pq.read_table(target / "articles").num_rows == 13 and (target / "_provenance.json").is_file()
+    _local(tmp_path / "local.db", EXAMPLES)
+    assert differences(snapshot(str(tmp_path / "local.db")), snapshot(str(tmp_path / "spark.db"))) == []
