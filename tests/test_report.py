@@ -13,19 +13,8 @@ from typer.testing import CliRunner
 
 from provenance.cli.app import app
 from provenance.outputs.outbox import Window, collect_report, read_items
-from provenance.outputs.report import (
-    Links,
-    Report,
-    build_report,
-    clean,
-    database_url,
-    parse_since,
-    render_html,
-    render_markdown,
-    render_text,
-    report_json,
-    report_subject,
-)
+from provenance.outputs.render import clean, render_html, render_markdown, render_text, report_json, report_subject
+from provenance.outputs.report import Links, Report, build_report, database_url, parse_since
 from provenance.store.sqlite import AuditStore
 
 from .examples_db import (

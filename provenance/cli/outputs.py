@@ -80,7 +80,8 @@ def report_command(
     from ..errors import MailError
     from ..outputs.mail import config_path, load_config, recipients_from, smtp_settings
     from ..outputs.outbox import Window, build_email, collect_report, send_report
-    from ..outputs.report import SEVERITIES, database_url, parse_since, render_html, render_markdown, render_rich, report_json
+    from ..outputs.render import render_html, render_markdown, render_rich, report_json
+    from ..outputs.report import SEVERITIES, database_url, parse_since
 
     now = dt.datetime.now(dt.timezone.utc)
     db_path = db_path_of(db)

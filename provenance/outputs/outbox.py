@@ -35,18 +35,8 @@ import sqlite_utils
 from ..errors import MailError, StoreError
 from .graph import load_story_graph, render_png
 from .mail import SmtpFactory, SmtpSettings, compose_message, connect, send_message
-from .report import (
-    DEFAULT_SHOWN,
-    Links,
-    Report,
-    Severity,
-    build_report,
-    database_url,
-    render_html,
-    render_text,
-    report_subject,
-    severity_rank,
-)
+from .render import render_html, render_text, report_subject
+from .report import DEFAULT_SHOWN, Links, Report, Severity, build_report, database_url, severity_rank
 from ..store.sqlite import AuditStore, utc_text
 
 __all__ = [
