@@ -15,6 +15,7 @@ from provenance.engines.local import AuditOptions, RunResult, audit
 from provenance.store.parquet import DERIVED_TABLES, export_parquet, load_parquet, parquet_tables
 from provenance.store.sqlite import AuditStore
 
+from . import warcfile
 from .conftest import EXAMPLES
 from .newsgen import write_news
 from .snapshot import differences, snapshot
@@ -48,14 +49,18 @@ def spark() -> Iterator[object]:
 
 
 def test_cli_spark_audit_of_the_examples_equals_a_local_one_and_writes_parquet(tmp_path: Path) -> None:
+    """The examples (text, HTML, JSON Lines), a WARC archive and a JSON Lines file with a broken line."""
+    archive = warcfile.write(tmp_path / "crawl.warc.gz", warcfile.crawl(4))
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"url": "https://example.com/a", "text": "cut short\n', encoding="utf-8")
     runner = CliRunner()
-    local = runner.invoke(app, ["audit", str(EXAMPLES), "--db", str(tmp_path / "local.db"), "-q"])
-    assert local.exit_code == 0, local.output
+    local = runner.invoke(app, ["audit", str(EXAMPLES), str(archive), str(broken), "--db", str(tmp_path / "local.db"), "-q"])
+    assert local.exit_code == 1 and "17 new" in local.output, local.output  # the broken line is an error
     out = tmp_path / "parquet"
-    run = runner.invoke(app, ["audit", str(EXAMPLES), "--engine", "spark", "--master", "local[2]",
+    run = runner.invoke(app, ["audit", str(EXAMPLES), str(archive), str(broken), "--engine", "spark", "--master", "local[2]",
                               "--db", str(tmp_path / "spark.db"), "--parquet", str(out), "-q"])
-    assert run.exit_code == 0, run.output
-    assert "13 new" in run.output and "as Parquet" in run.output
+    assert run.exit_code == 1, run.output
+    assert "17 new" in run.output and "1 input(s) could not be audited" in run.output and "as Parquet" in run.output
     assert differences(snapshot(str(tmp_path / "local.db")), snapshot(str(tmp_path / "spark.db"))) == []
     # One folder per table, with the SQLite schema's names and types.
     store = AuditStore.open(tmp_path / "spark.db", read_only=True)
@@ -66,7 +71,8 @@ def test_cli_spark_audit_of_the_examples_equals_a_local_one_and_writes_parquet(t
             assert schema.names == [name for name, _ in declared]
             kinds = {"INTEGER": "int64", "REAL": "double", "TEXT": "string", "BLOB": "binary"}
             assert [str(t) for t in schema.types] == [kinds[kind] for _, kind in declared], table
-        assert pq.read_table(out / "articles").num_rows == 13
+        assert pq.read_table(out / "articles").num_rows == 17
+        assert pq.read_table(out / "errors").num_rows == 1
     finally:
         store.close()
 
@@ -156,3 +162,19 @@ def test_spark_submit_runs_the_command_and_writes_parquet_to_a_hadoop_path(tmp_p
     assert pq.read_table(target / "articles").num_rows == 13 and (target / "_provenance.json").is_file()
     _local(tmp_path / "local.db", EXAMPLES)
     assert differences(snapshot(str(tmp_path / "local.db")), snapshot(str(tmp_path / "spark.db"))) == []
+
+
+def test_a_file_read_from_a_hadoop_path_keeps_its_location() -> None:
+    """Files on hdfs:// or s3a:// come to a task as bytes: the same readers read them, named by their URI."""
+    from provenance.engines.spark import _prepare_bytes
+    from provenance.ingest.readers import IngestOptions
+    from provenance.rules.engine import load_rules
+
+    data = (tmp := Path(__import__("tempfile").mkdtemp())) / "c.warc.gz"
+    warcfile.write(data, warcfile.crawl(2))
+    uri = "hdfs://namenode:8020/crawl/CC-NEWS/c.warc.gz"
+    items = list(_prepare_bytes(3, 5, uri, data.read_bytes(), load_rules(), clock(), IngestOptions(), 0.0))
+    assert [key[:2] for key, _ in items] == [(3, 5), (3, 5)]
+    locations = [item.doc.location for _, item in items]  # type: ignore[union-attr]
+    assert all(location.startswith(uri + "#") for location in locations), locations
+    shutil.rmtree(tmp)
