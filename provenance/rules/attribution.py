@@ -71,23 +71,24 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
     """Credits within ``max-distance`` edits (transpositions count one) of a registered name."""
     article, registry = call.article, call.registry
     surfaces = [(s, e) for s, e in registry.surfaces() if len(s) >= call.number("min-length")]
+    names = _Surfaces(surfaces)
     page = article.page_text.casefold()
     found: dict[str, Hit] = {}
     for text, start in _credit_candidates(article, call.zones):
         key = normalise_name(text)
         if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
             continue
-        match = _nearest(text, surfaces, int(call.number("max-distance")))
+        match = names.nearest(text, int(call.number("max-distance")))
         if match is None:
             continue
         confidence = "high" if match.casefold() in page else "medium"
         found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
-    long_names = [(s, e) for s, e in surfaces if " " in s and len(s) >= 10]
+    long_names = _Surfaces([(s, e) for s, e in surfaces if " " in s and len(s) >= 10])
     for text, start in _anywhere(article, call.zones):
         key = normalise_name(text)
         if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
             continue
-        match = _nearest(text, long_names, 1)
+        match = long_names.nearest(text, 1)
         if match is not None:
             found[key] = Hit(text, start, start + len(text), {"expected": match}, "medium")
     return list(found.values())
@@ -126,12 +127,29 @@ def _runs(text: str, start: int) -> Iterator[tuple[str, int]]:
             yield tail.rstrip(".'’"), start + word.start()
 
 
-def _nearest(text: str, surfaces: list[tuple[str, SourceEntry]], max_distance: int) -> str | None:
-    """The registered name ``text`` misspells, if any: same first letter, few edits, not a word swap."""
-    folded = text.casefold()
-    for surface, _entry in surfaces:
-        target = surface.casefold()
-        if folded[:1] != target[:1] or abs(len(folded) - len(target)) > 1 or len(target.split()) != len(folded.split()):
+class _Surfaces:
+    """Registered names grouped by first letter and word count, with the answers already given: a page
+    repeats its capitalised runs, and each is compared with the few names it could misspell."""
+
+    def __init__(self, surfaces: list[tuple[str, SourceEntry]]) -> None:
+        self.groups: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        for surface, _entry in surfaces:
+            target = surface.casefold()
+            self.groups.setdefault((target[:1], len(target.split())), []).append((target, surface))
+        self.answers: dict[tuple[str, int], str | None] = {}
+
+    def nearest(self, text: str, max_distance: int) -> str | None:
+        folded = text.casefold()
+        key = (folded, max_distance)
+        if key not in self.answers:
+            self.answers[key] = _nearest(folded, self.groups.get((folded[:1], len(folded.split())), []), max_distance)
+        return self.answers[key]
+
+
+def _nearest(folded: str, targets: list[tuple[str, str]], max_distance: int) -> str | None:
+    """The registered name ``folded`` misspells, if any: same first letter, few edits, not a word swap."""
+    for target, surface in targets:
+        if abs(len(folded) - len(target)) > 1:
             continue
         distance = OSA.distance(folded, target)
         allowed = 1 if len(target) < 9 else max_distance
