@@ -171,3 +171,55 @@ def test_a_run_killed_mid_batch_leaves_a_sound_database_and_converges_when_run_a
     # the killed run is marked by the next one
     statuses = [r["status"] for r in sqlite_utils.Database(killed).query("select status from runs order by id")]
     assert statuses == ["interrupted", "finished"]
+
+
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_workers_of_a_killed_audit_end_with_it(tmp_path: Path) -> None:
+    """--jobs 2 on a batch large enough for worker processes: SIGKILL the audit once its two workers (and
+    multiprocessing's resource tracker) run, and they all go too, instead of waiting for work forever."""
+    records = [page_record(f"https://www.harbourdaily.example/news/{i}", distinct_article(i)) for i in range(400)]
+    crawl = warcfile.write(tmp_path / "crawl.warc.gz", records)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        _audit_command(str(crawl), "--jobs", "2", "--batch-size", "200", "--json", "--db", str(tmp_path / "a.db")),
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = {pid for pid in _children(process.pid) if _alive(pid)}
+        if len(workers) >= 3:
+            break
+        time.sleep(0.05)
+    assert len(workers) >= 3, "the audit started no worker processes"
+    time.sleep(1.5)  # past their start-up: a worker killed while it starts ends on its own
+    workers = {pid for pid in _children(process.pid) if _alive(pid)}
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert process.stdout is not None
+    process.stdout.close()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)]
