@@ -34,6 +34,7 @@ HOSTILE = {
     "facts: spaces after a number (ranges)": BODY + "\nThey counted 5" + " " * RUN + "x people.\n",
     "rules: spaces around a bar (segments)": BODY + "\ncasino" + " " * RUN + "x|y | z\n",
     "rules: a run of question marks": BODY + "\n" + "?" * RUN + "\n",
+    "rules: stops before a letter (statement sentences)": BODY + "\n" + "?!" * (RUN // 2) + "x\n",
     "rules: a run of letters": BODY + "\n" + "a" * RUN + "\n",
     "rules: a sentence of agents and verbs (authorship statements)": BODY + "\n" + "AI wrote this article " * (RUN // 22) + "\n",
     "rules: a sentence of agents (named bodies)": BODY + "\n" + "AI " * (RUN // 3) + "\n",

@@ -35,7 +35,10 @@ from .checks import CheckCall, Hit, check, select_zones
 __all__ = ["Lexicon", "authorship_statement", "lexicon", "sentences", "spam_block"]
 
 _LATIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*(?:\s+|$)|[。！？۔।॥]+|\n\s*\n|\n(?=\s*[-*•>#|])")
+#: (Each run of stops is tried from its start only: tried from every stop of a long run, it was quadratic.)
+_SENTENCE_END = re.compile(
+    r"(?<![.!?])[.!?]+[\"'”’)\]*_]*(?:\s+|$)|(?<![。！？۔।॥])[。！？۔।॥]+|\n\s*\n|\n(?=\s*[-*•>#|])"
+)
 _QUESTION = re.compile(r"[?？]\W*$")
 _OPENERS = "“«„「『‘"
 _SINGLE_OPEN = re.compile(r"(?:^|[\s(\[])'(?=\w|$)")
