@@ -33,7 +33,7 @@ def clock() -> dt.datetime:
 def _local(db: Path, *inputs: Path) -> None:
     store = AuditStore.open(db)
     try:
-        events = list(audit([str(p) for p in inputs], store, options=AuditOptions(jobs=1), now=clock))
+        events = list(audit([str(p) for p in inputs], store, options=AuditOptions(jobs=1, time_budget=0), now=clock))
         assert isinstance(events[-1], RunResult)
     finally:
         store.close()
@@ -54,11 +54,11 @@ def test_cli_spark_audit_of_the_examples_equals_a_local_one_and_writes_parquet(t
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"url": "https://example.com/a", "text": "cut short\n', encoding="utf-8")
     runner = CliRunner()
-    local = runner.invoke(app, ["audit", str(EXAMPLES), str(archive), str(broken), "--db", str(tmp_path / "local.db"), "-q"])
+    local = runner.invoke(app, ["audit", str(EXAMPLES), str(archive), str(broken), "--db", str(tmp_path / "local.db"), "-q", "--time-budget", "0"])
     assert local.exit_code == 1 and "17 new" in local.output, local.output  # the broken line is an error
     out = tmp_path / "parquet"
     run = runner.invoke(app, ["audit", str(EXAMPLES), str(archive), str(broken), "--engine", "spark", "--master", "local[2]",
-                              "--db", str(tmp_path / "spark.db"), "--parquet", str(out), "-q"])
+                              "--db", str(tmp_path / "spark.db"), "--parquet", str(out), "-q", "--time-budget", "0"])
     assert run.exit_code == 1, run.output
     assert "17 new" in run.output and "1 input(s) could not be audited" in run.output and "as Parquet" in run.output
     assert differences(snapshot(str(tmp_path / "local.db")), snapshot(str(tmp_path / "spark.db"))) == []
@@ -90,7 +90,7 @@ def test_spark_builds_the_local_database_of_a_news_stream(tmp_path: Path, spark:
     _local(tmp_path / "local.db", folder)
     store = AuditStore.open(tmp_path / "spark.db")
     try:
-        events = list(audit_spark([str(folder)], store, options=AuditOptions(jobs=1), spark=spark,  # type: ignore[arg-type]
+        events = list(audit_spark([str(folder)], store, options=AuditOptions(jobs=1, time_budget=0), spark=spark,  # type: ignore[arg-type]
                                   spark_options=SparkOptions("local[2]"), now=clock))
     finally:
         store.close()
@@ -154,7 +154,7 @@ def test_spark_submit_runs_the_command_and_writes_parquet_to_a_hadoop_path(tmp_p
     result = subprocess.run(
         [str(spark_submit), "--master", "local[2]", "--conf", "spark.ui.enabled=false", submit.__file__,
          "audit", str(EXAMPLES), "--engine", "spark", "--db", str(tmp_path / "spark.db"), "--parquet", target.as_uri(),
-         "-q"],
+         "-q", "--time-budget", "0"],
         capture_output=True, text=True, timeout=600, env={**os.environ, "PYSPARK_PYTHON": sys.executable},
     )
     assert result.returncode == 0, result.stderr[-3000:]
