@@ -237,8 +237,8 @@ def render_summary(s: dict[str, Any]) -> str:
         "  but the store step (SQLite writes, stories, source scores) runs on the driver, one article at a time,",
         "  and does not scale with cores (nor does matching against a database that already holds articles,",
         f"  done in that step). Here it took {p['driver_share']:.0%} of the wall time after the first batch;",
-        f"  its driver CPU alone is {p['driver_hours']:,.1f} h at {target.split(' on ')[0]}, and with the rest"
-        f" spread linearly: {p['amdahl_hours']:,.1f} h",
+        (f"  its driver CPU alone is {p['driver_hours']:,.1f} h at {target.split(' on ')[0]}, and with the rest"
+         f" spread linearly: {p['amdahl_hours']:,.1f} h"),
     ]
     lines += [f"differences local vs {engine}: {count}" for engine, count in s["differences"].items()]
     lines.append("load average at the end: " + ", ".join(f"{x:.1f}" for x in s["load_average_after"]))
