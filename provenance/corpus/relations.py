@@ -17,6 +17,7 @@ import numpy as np
 from ..article.fingerprint import shingles, tokens
 from ..article.sentences import split_sentences
 from ..models import AlignedPair
+from .matching import best_pairs
 from .semantic import MeaningMeasures, is_paraphrase
 
 __all__ = ["MIN_ALIGNMENT", "RELATED_COSINE", "Measures", "align_sentences", "classify", "measure"]
@@ -52,17 +53,8 @@ def align_sentences(text: str, other: str, *, min_score: float = MIN_ALIGNMENT) 
     if not spans or not other_spans:
         return []
     scores = process.cdist(left, right, scorer=fuzz.ratio, score_cutoff=min_score, dtype=np.uint8)
-    rows, cols = np.nonzero(scores)
-    order = np.argsort(-scores[rows, cols], kind="stable")
-    used_left: set[int] = set()
-    used_right: set[int] = set()
     pairs = []
-    for k in order.tolist():
-        i, j = int(rows[k]), int(cols[k])
-        if i in used_left or j in used_right:
-            continue
-        used_left.add(i)
-        used_right.add(j)
+    for i, j in best_pairs(scores, scores != 0):
         (a, b), (c, d) = spans[i], other_spans[j]
         pairs.append(AlignedPair(text[a:b], other[c:d], float(scores[i, j]), a, b, c, d))
     return sorted(pairs, key=lambda p: p.start)

@@ -39,6 +39,7 @@ import numpy as np
 from ..article.sentences import split_sentences
 from ..errors import ProvenanceError
 from ..models import AlignedPair
+from .matching import best_pairs
 
 __all__ = [
     "DIMENSIONS",
@@ -210,17 +211,8 @@ def align_meanings(text: str, other: str, *, min_cosine: float = MIN_PAIR) -> li
     if not spans or not other_spans:
         return []
     scores = _similarities(text, other)
-    rows, cols = np.nonzero(scores >= min_cosine)
-    order = np.argsort(-scores[rows, cols], kind="stable")
-    used_left: set[int] = set()
-    used_right: set[int] = set()
     pairs = []
-    for k in order.tolist():
-        i, j = int(rows[k]), int(cols[k])
-        if i in used_left or j in used_right:
-            continue
-        used_left.add(i)
-        used_right.add(j)
+    for i, j in best_pairs(scores, scores >= min_cosine):
         (a, b), (c, d) = spans[i], other_spans[j]
         score = round(min(1.0, float(scores[i, j])) * 100, 1)
         pairs.append(AlignedPair(text[a:b], other[c:d], score, a, b, c, d))
