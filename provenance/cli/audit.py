@@ -24,7 +24,7 @@ from ..engines.local import (
     DEFAULT_BATCH_SIZE, DEFAULT_TIME_BUDGET, ArticleResult, AuditOptions, ProblemResult, RunResult, audit, default_jobs, utc_now,
 )
 from ..engines.replay import replay
-from ..store.parquet import export_parquet, load_parquet
+from ..store.parquet import MANIFEST, export_parquet, load_parquet
 from ..store.sqlite import AuditStore
 from .common import DbOption, RulesOption, checked_db_path, clip, fail, load_rule_set
 
@@ -176,8 +176,8 @@ def import_command(
     """Load a Parquet export into an audit database: as it is into a new one; into one that holds articles,
     each article is matched against those stored (copies, stories, cross-checks, scores) as a local run does."""
     db_path = checked_db_path(db)
-    if not (directory / "_provenance.json").is_file():
-        raise fail(f"{directory}: not a provenance Parquet export (no _provenance.json)",
+    if not (directory / MANIFEST).is_file():
+        raise fail(f"{directory}: not a provenance Parquet export (no {MANIFEST})",
                    "Give the folder that `provenance audit --parquet DIR` wrote.")
     try:
         store = AuditStore.open(db_path)

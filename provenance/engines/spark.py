@@ -35,8 +35,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ..corpus.candidates import MAX_BAND_MATCHES, MAX_CANDIDATES, band_keys, rank_candidates
 from ..corpus.copies import confirm_pair
 from ..corpus.crosscheck import check_copy, is_cross_checked
@@ -47,7 +45,7 @@ from ..ingest.readers import IngestOptions, input_units, read_inputs
 from ..models import Copy, Disagreement, Fact, InputProblem, KnownArticle
 from ..rules.engine import RuleSet, load_rules
 from ..store.sqlite import AuditStore
-from ..store.vectors import SHORTLIST, SignIndex
+from ..store.vectors import SignIndex
 from .local import AuditOptions, Event, Matched, Prepared, RunResult, audit_prepared, prepare_document, utc_now
 
 if TYPE_CHECKING:
@@ -324,8 +322,8 @@ def _semantic(
     reads the index as the local engine held it when its article was stored: the articles up to it.
     """
     sc = session.sparkContext
-    rows = sorted(by_id.filter(lambda kv: kv[1].vector is not None)
-                  .map(lambda kv: (kv[0], sign_bits(kv[1].vector), vector_bytes(kv[1].vector))).collect())
+    with_vector = by_id.filter(lambda kv: kv[1].vector is not None).mapValues(lambda p: p.vector)
+    rows = sorted(with_vector.map(lambda kv: (kv[0], sign_bits(kv[1]), vector_bytes(kv[1]))).collect())
     if not rows:
         return sc.emptyRDD()
     index = SignIndex()
@@ -334,7 +332,6 @@ def _semantic(
     index_b = sc.broadcast(index)
     stored_b = sc.broadcast({article_id: data for article_id, _, data in rows})
     banded = ranked.mapValues(lambda c: c[0]).groupByKey(partitions).mapValues(list)
-    with_vector = by_id.filter(lambda kv: kv[1].vector is not None).mapValues(lambda p: p.vector)
     return (
         with_vector.leftOuterJoin(banded, partitions)
         .leftOuterJoin(skip, partitions)
@@ -346,8 +343,7 @@ def _semantic(
 def _vector_candidates(
     article_id: int, vector: Any, banded: list[int], skip: frozenset[int], index: SignIndex, stored: dict[int, bytes]
 ) -> Iterator[tuple[int, tuple[int, float]]]:
-    size = int(np.searchsorted(index.ids[: len(stored)], article_id, side="right"))
-    near = [i for i in index.nearest(sign_bits(vector), (MAX_CANDIDATES + 1) * SHORTLIST, size=size) if i != article_id]
+    near = index.shortlist(vector, MAX_CANDIDATES, exclude=article_id, upto=article_id)
     ids = sorted(banded)
     wanted = dict.fromkeys([*near, *ids])
     scored = {i: stored_cosine(vector, stored[i]) for i in wanted if i in stored}

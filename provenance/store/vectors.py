@@ -47,6 +47,13 @@ class SignIndex:
         self.words[:, self._size] = np.frombuffer(bits, dtype=np.uint64)
         self._size += 1
 
+    def shortlist(self, vector: np.ndarray, limit: int, *, exclude: int, upto: int | None = None) -> list[int]:
+        """Ids whose vectors may be among the ``limit`` nearest to ``vector`` (``SHORTLIST`` times as many, by
+        their signs), ``exclude`` left out; only among ids up to ``upto`` when it is given (ids added in order):
+        the index as it was when that article was added."""
+        size = None if upto is None else int(np.searchsorted(self.ids[: self._size], upto, side="right"))
+        return [i for i in self.nearest(sign_bits(vector), (limit + 1) * SHORTLIST, size=size) if i != exclude]
+
     def nearest(self, bits: bytes, limit: int, max_distance: int = MAX_HAMMING, *, size: int | None = None) -> list[int]:
         """Ids of the vectors with the fewest differing signs, at most ``limit``, closest first; among the
         first ``size`` vectors added when it is given (a batch engine's index of every article, read as
@@ -98,8 +105,7 @@ class VectorsStore(StoreBase):
     ) -> list[tuple[int, float]]:
         """(id, cosine) of the stored vectors nearest to ``vector`` with a cosine of at least MIN_DOCUMENT,
         best first, at most ``limit``; and of the articles ``ids`` (other candidates) that have a vector."""
-        index = self._signs()
-        near = [i for i in index.nearest(sign_bits(vector), (limit + 1) * SHORTLIST) if i != exclude]
+        near = self._signs().shortlist(vector, limit, exclude=exclude)
         wanted = list(dict.fromkeys([*near, *ids]))
         if not wanted:
             return []
