@@ -19,6 +19,7 @@ from ..article.language import Language
 from ..corpus.semantic import vector_from_bytes
 from ..errors import ProvenanceError
 from ..models import Capture, Disagreement, Document, Finding, Fingerprint
+from ..store.findings import matched_text
 from ..store.sqlite import AuditStore
 from .local import AuditOptions, Clock, Event, Prepared, RunResult, audit_prepared, utc_now
 
@@ -84,7 +85,7 @@ def _prepared(source: AuditStore, article_id: int, recipes: dict[int, str]) -> P
 
 def _matched(evidence: str) -> str:
     data = json.loads(evidence or "{}")
-    return str(data.get("match") or data.get("matched") or "")
+    return (matched_text(data) if isinstance(data, dict) else None) or ""
 
 
 def _capture(source: AuditStore, article_id: int) -> Capture | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 
+from ..store.findings import matched_text
 from .graph import StoryGraph
 
 __all__ = [
@@ -282,7 +283,7 @@ def _matched(evidence: Any) -> str | None:
     except ValueError:
         return evidence or None
     if isinstance(data, dict):
-        return next((data[k] for k in ("matched", "match", "text") if isinstance(data.get(k), str)), None)
+        return matched_text(data)
     return data if isinstance(data, str) else None
 
 

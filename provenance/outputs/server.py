@@ -35,6 +35,8 @@ from datasette.app import Datasette  # type: ignore[import-untyped]
 from datasette.plugins import pm  # type: ignore[import-untyped]
 from datasette.utils import escape_sqlite, tilde_encode  # type: ignore[import-untyped]
 
+from ..store.findings import matched_text
+
 __all__ = ["DEFAULT_PORT", "DEFAULT_SETTINGS", "VIEWS", "database_name", "datasette_metadata", "make_datasette", "serve"]
 
 DEFAULT_PORT = 8001
@@ -373,7 +375,7 @@ def _flag_evidence(value: str) -> markupsafe.Markup | None:
     evidence = _json(value)
     if not isinstance(evidence, dict):
         return None
-    matched = next((evidence[k] for k in ("matched", "match", "text") if isinstance(evidence.get(k), str)), None)
+    matched = matched_text(evidence)
     if matched is None:
         return None
     html = markupsafe.Markup('<mark class="evidence-match">{}</mark>').format(_clip(matched, 300))

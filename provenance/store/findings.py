@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from .base import StoreBase, utc_text
 from ..models import Disagreement, Fact, Finding
 
-__all__ = ["OWN_ZONES", "FindingsStore"]
+__all__ = ["OWN_ZONES", "FindingsStore", "matched_text"]
 
 #: Zones of a page that are the article's own text: what a credited outlet answers for.
 OWN_ZONES = ("title", "standfirst", "byline", "body", "caption", "disclaimer")
+
+
+def matched_text(evidence: Mapping[str, Any]) -> str | None:
+    """The text a flag matched, from its evidence (``match``; older databases also say ``matched`` or ``text``)."""
+    return next((evidence[k] for k in ("matched", "match", "text") if isinstance(evidence.get(k), str)), None)
 
 
 class FindingsStore(StoreBase):
