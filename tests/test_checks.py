@@ -358,3 +358,29 @@ def test_unresolved_anniversary_facts_are_trusted() -> None:
     sentence = "They marked the 70th anniversary of ties. Ties were set up on Oct 1, 1949."
     unresolved = Fact("anniversary", "70", "70th anniversary", sentence, 16, 32, 0, 41)
     assert stale_anniversary(call(article([("body", sentence)]), "stale-anniversary", facts=(unresolved,))) == []
+
+
+@pytest.mark.parametrize(
+    ("terms", "text", "found"),
+    [
+        # \w, \d and \s in a lexicon match in every script, as they do in Python's re
+        (("génér\\w+",), "Cet article a été générée par une IA.", ["générée"]),
+        (("\\d+ ?%",), "بنسبة ٤٥ % من", ["٤٥ %"]),
+        (("generated\\sby",), "generated\u00a0by AI", ["generated\u00a0by"]),
+        (("[^\\w ]+",), "word — word", ["—"]),
+        # a term matches whole Latin words only, and another alternative may finish a cut one
+        (("assist|assisted",), "AI assisted reporting; an assistant", ["assisted"]),
+        (("AI",), "AI写的本文", ["AI"]),
+    ],
+)
+def test_lexicon_terms_run_on_re2_with_unicode_classes(terms: tuple[str, ...], text: str, found: list[str]) -> None:
+    from provenance.rules.statements import lexicon
+
+    assert [text[s:e] for s, e in lexicon(terms).find(text)] == found
+
+
+def test_lexicon_offsets_within_a_piece_are_offsets_into_the_text() -> None:
+    from provenance.rules.statements import lexicon
+
+    text = "casino casino. Then casino again."
+    assert lexicon(("casino",)).find(text, 15, 27) == [(20, 26)]

@@ -38,6 +38,9 @@ HOSTILE = {
     "rules: a run of letters": BODY + "\n" + "a" * RUN + "\n",
     "rules: a sentence of agents and verbs (authorship statements)": BODY + "\n" + "AI wrote this article " * (RUN // 22) + "\n",
     "rules: a sentence of agents (named bodies)": BODY + "\n" + "AI " * (RUN // 3) + "\n",
+    "rules: a run of digits before spam terms (spam cues, a word before a term)": (
+        BODY + "\n" + "1" * RUN + "ing odds today | discount phentermine | no deposit casino codes | generic levitra cheap\n"
+    ),
 }
 
 
@@ -94,3 +97,27 @@ def test_a_catastrophic_user_rule_runs_in_linear_time_on_re2(tmp_path: Path) -> 
         store.close()
     assert [e for e in events if isinstance(e, ProblemResult)] == []
     assert flags == ["'" + "a" * 30 + "'"]
+
+
+def test_a_catastrophic_term_in_a_check_lexicon_runs_in_linear_time_on_re2(tmp_path: Path) -> None:
+    """A check's terms are user data as much as patterns are: (a+)+$ in ``terms`` must not hang."""
+    from provenance.rules.engine import load_rules
+
+    rules = tmp_path / "rules" / "seo"
+    rules.mkdir(parents=True)
+    (rules / "evil-terms.yaml").write_text(
+        "id: evil-terms\ncategory: seo-spam\nseverity: info\ndescription: Terms that backtrack.\n"
+        "message: \"{count} terms\"\nzones: page\ncheck: spam-block\n"
+        "params: {min-terms: 2, terms: ['(a+)+$', 'casino', 'poker']}\n"
+        "examples:\n  match: ['aaaa | casino | poker']\n  no-match: ['a quiet town']\n", encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text(BODY + "\n" + "a" * 50_000 + "b\n\nCheap casino | free poker | aaaa\n", encoding="utf-8")
+    store = AuditStore.memory()
+    try:
+        options = AuditOptions(jobs=1, rules=load_rules([tmp_path / "rules"]))
+        events = list(audit([str(page)], store, options=options))
+        flags = [r["message"] for r in store.db.query("select message from flags where rule_id = 'evil-terms'")]
+    finally:
+        store.close()
+    assert [e for e in events if isinstance(e, ProblemResult)] == []
+    assert flags == ["3 terms"]

@@ -128,6 +128,13 @@ def _write(folder: Path, text: str, name: str = "seo/stuffing.yaml") -> Path:
         (("examples:", "examples:\n  maybe: ['x']"), "examples.maybe: unknown field"),
         (("zones: [spam, footer]", "zones: [spam, footer]\nparams: {x: 1}"), "params: only a rule with a check takes params"),
         (("severity: warning", "severity: [warning"), "not valid YAML"),
+        # a check's lexicon is rule data too: its entries run on RE2 and are refused at load time
+        (("patterns: ['\\bcasino\\b']", "check: keyword-stuffing\nparams: {terms: [casino, 'slots?(?= online)']}"),
+         "params.terms[1]: uses look-ahead (?=...), which needs a backtracking engine"),
+        (("patterns: ['\\bcasino\\b']", "check: spam-block\nparams: {cues: ['police|\\d*']}"),
+         "params.cues[0]: the pattern matches the empty string"),
+        (("patterns: ['\\bcasino\\b']", "check: rights-off-domain\nparams: {notices: ['(all rights']}"),
+         "params.notices[0]: not a valid RE2 regular expression"),
     ],
 )
 def test_malformed_rule_file_names_file_and_field(tmp_path: Path, change: tuple[str, str], message: str) -> None:

@@ -28,6 +28,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from .checks import CheckCall, Hit, check, select_zones
+from .patterns import LinearPattern
 from ..models import Article, Zone
 from .registry import Registry, SourceEntry, normalise_name
 
@@ -228,26 +229,31 @@ def _trim_name(name: str) -> str:
 # Rights notices off the holder's domains ----------------------------------------------
 
 
-@check("rights-off-domain", {"notices": ()}, ("holder", "domain"))
+@lru_cache(maxsize=16)
+def _notices(patterns: tuple[str, ...]) -> LinearPattern | None:
+    return LinearPattern("|".join(f"(?:{p})" for p in patterns), is_unicode=True) if patterns else None
+
+
+@check("rights-off-domain", {"notices": ()}, ("holder", "domain"), patterns=("notices",))
 def rights_off_domain(call: CheckCall) -> list[Hit]:
     """A notice forbidding republication whose holder's domains exclude the page's domain."""
     article = call.article
     if not article.domain:
         return []
-    notice = re.compile("|".join(f"(?:{p})" for p in call.texts("notices")), re.IGNORECASE)
+    notice = _notices(call.texts("notices"))
     zones = select_zones(article, call.zones)
     for index, zone in enumerate(zones):
-        match = notice.search(article.zone_text(zone))
+        match = notice.search(article.zone_text(zone)) if notice else None
         if match is None:
             continue
         for holder in _holders(article, zones[max(0, index - 2) : index + 3]):
             domains, registered = _holder_domains(holder, call.registry)
             if domains and not _is_own(article.domain, holder, domains, registered):
-                start = zone.start + match.start()
+                start = zone.start + match.start
                 fields = {"holder": holder, "domain": article.domain}
                 others = _copyright_holders(article) - {normalise_name(holder)}
                 confidence = "medium" if others else "high"
-                return [Hit(match.group(0), start, zone.start + match.end(), fields, confidence)]
+                return [Hit(match.text, start, zone.start + match.end, fields, confidence)]
     return []
 
 

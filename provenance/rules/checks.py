@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..models import Article, Fact, Zone
+from .patterns import LinearPattern
 from .registry import Registry
 from ..article.zones import normalise_space, word_count
 
@@ -84,6 +85,8 @@ class CheckSpec:
     params: Mapping[str, object]
     fields: tuple[str, ...] = ()
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the list params whose entries are patterns (compiled with RE2, refused when the rule is loaded)
+    patterns: tuple[str, ...] = ()
 
 
 CHECKS: dict[str, CheckSpec] = {}
@@ -94,14 +97,17 @@ def check(
     params: Mapping[str, object] | None = None,
     fields: Sequence[str] = (),
     choices: Mapping[str, tuple[str, ...]] | None = None,
+    patterns: Sequence[str] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check under ``name``; a param's default gives its type (int, float, str, list).
 
-    ``choices`` restricts a string param to a set of values.
+    ``choices`` restricts a string param to a set of values; ``patterns`` names
+    the list params whose entries are patterns (Unicode-aware RE2, see
+    :mod:`provenance.rules.patterns`).
     """
 
     def register(fn: CheckFn) -> CheckFn:
-        CHECKS[name] = CheckSpec(fn, dict(params or {}), tuple(fields), dict(choices or {}))
+        CHECKS[name] = CheckSpec(fn, dict(params or {}), tuple(fields), dict(choices or {}), tuple(patterns))
         return fn
 
     return register
@@ -171,7 +177,7 @@ def cjk_count(text: str) -> int:
 class _Terms:
     """Spam terms as one pattern (group ``t<i>`` for term i) and their literal openings."""
 
-    pattern: re.Pattern[str]
+    pattern: LinearPattern
     openings: tuple[str | None, ...]
 
     def present(self, folded_page: str) -> int:
@@ -185,7 +191,7 @@ def _terms(terms: tuple[str, ...]) -> _Terms:
     latin = [g for g, t in zip(groups, terms) if re.match(r"[A-Za-z]", t)]
     other = [g for g, t in zip(groups, terms) if not re.match(r"[A-Za-z]", t)]
     parts = ([r"\b(?:" + "|".join(latin) + ")"] if latin else []) + other
-    return _Terms(re.compile("|".join(parts), re.IGNORECASE), tuple(_opening(t) for t in terms))
+    return _Terms(LinearPattern("|".join(parts), is_unicode=True), tuple(_opening(t) for t in terms))
 
 
 def _opening(term: str) -> str | None:
@@ -222,7 +228,10 @@ def _has_top_level_bar(term: str) -> bool:
     return False
 
 
-@check("keyword-stuffing", {"terms": (), "min-terms": 3, "min-segments": 4, "min-density": 0.25}, ("terms", "count"))
+@check(
+    "keyword-stuffing", {"terms": (), "min-terms": 3, "min-segments": 4, "min-density": 0.25}, ("terms", "count"),
+    patterns=("terms",),
+)
 def keyword_stuffing(call: CheckCall) -> list[Hit]:
     """A block listing spam terms: in most of its ``|``-separated segments, or densely in no prose.
 
@@ -241,8 +250,8 @@ def keyword_stuffing(call: CheckCall) -> list[Hit]:
     hits = []
     for zone in select_zones(article, call.zones):
         text = article.zone_text(zone)
-        found = list(terms.pattern.finditer(text))
-        distinct = list({m.lastgroup: m.group(0).casefold() for m in reversed(found)}.values())[::-1]
+        found = list(terms.pattern.spans(text))
+        distinct = list({group: text[s:e].casefold() for s, e, group in reversed(found)}.values())[::-1]
         if len(distinct) < call.number("min-terms") or _is_on_topic(article, zone, distinct):
             continue
         if _is_term_list(text, terms.pattern, call) or _is_dense(text, len(found), call):
@@ -257,7 +266,7 @@ def _is_on_topic(article: Article, zone: Zone, terms: list[str]) -> bool:
     return sum(1 for term in terms if term in body) * 2 >= len(terms)
 
 
-def _is_term_list(text: str, pattern: re.Pattern[str], call: CheckCall) -> bool:
+def _is_term_list(text: str, pattern: LinearPattern, call: CheckCall) -> bool:
     segments = [s for s in _SEGMENT_SPLIT.split(text) if s.strip()]
     if len(segments) < call.number("min-segments"):
         return False

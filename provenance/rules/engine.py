@@ -242,7 +242,7 @@ def _read_rule(path: Path, source: str) -> Rule:
         prefilter=required_literals(patterns) if patterns else None,
         min_count=reader.integer("min-count", 1),
         check=check,
-        params=reader.params(check, CHECKS[check].params, CHECKS[check].choices) if check else {},
+        params=_params(reader, check) if check else {},
         aliases=reader.texts("aliases"),
         inputs=_inputs(reader),
         source=source,
@@ -256,6 +256,23 @@ def _read_check(reader: FieldReader) -> str | None:
     if name is None and reader.has("params"):
         reader.fail("params", "only a rule with a check takes params")
     return name
+
+
+def _params(reader: FieldReader, check: str) -> dict[str, object]:
+    """A check's params; the entries of its pattern lists must compile on RE2 and not match the empty string."""
+    spec = CHECKS[check]
+    params = reader.params(check, spec.params, spec.choices)
+    for name in spec.patterns:
+        entries = params[name]
+        assert isinstance(entries, tuple)
+        for index, text in enumerate(entries):
+            try:
+                pattern = LinearPattern(text, is_unicode=True)
+            except PatternError as exc:
+                reader.fail(f"params.{name}[{index}]", str(exc))
+            if pattern.matches_empty():
+                reader.fail(f"params.{name}[{index}]", "the pattern matches the empty string")
+    return params
 
 
 def _patterns(reader: FieldReader, key: str) -> tuple[LinearPattern, ...]:

@@ -14,7 +14,10 @@ and names the evidence with a group called ``match``: ``(?:^|\\s)(?P<match>\\?{2
 reports only the question marks.
 
 RE2's ``\\w``, ``\\d``, ``\\s`` and ``\\b`` are ASCII; use ``\\pL``, ``\\pN`` or
-classes of ranges for other scripts.
+classes of ranges for other scripts. The terms of a check's lexicon (``params``
+lists such as ``agents`` or ``terms``) are compiled with ``is_unicode``: there
+``\\w``, ``\\d`` and ``\\s`` (and their negations) match in every script, as in
+Python's ``re``, because a lexicon lists words of any language.
 """
 
 from __future__ import annotations
@@ -66,6 +69,43 @@ def _translate(source: str) -> str:
     return _ESCAPE.sub(one, source)
 
 
+_WORD, _SPACE = r"\p{L}\p{N}\p{M}_", r"\s\p{Z}\x{85}\x{0b}\x{1c}-\x{1f}"
+#: escape -> (outside a character class, inside one); a negated escape inside a class stays ASCII
+_UNICODE = {
+    "w": (f"[{_WORD}]", _WORD), "W": (f"[^{_WORD}]", r"\W"),
+    "d": (r"\p{Nd}", r"\p{Nd}"), "D": (r"\P{Nd}", r"\D"),
+    "s": (f"[{_SPACE}]", _SPACE), "S": (f"[^{_SPACE}]", r"\S"),
+}
+
+
+def _unicode_classes(source: str) -> str:
+    r"""``\w``, ``\d``, ``\s`` and their negations as the Unicode classes Python's ``re`` gives them."""
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(source):
+        char = source[index]
+        if char == "\\" and index + 1 < len(source):
+            escaped = source[index + 1]
+            out.append(_UNICODE[escaped][in_class] if escaped in _UNICODE else source[index : index + 2])
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            # a "]" right after "[" or "[^" is a literal
+            opening = "[^" if source.startswith("[^", index) else "["
+            out.append(opening)
+            index += len(opening)
+            if source.startswith("]", index):
+                out.append("]")
+                index += 1
+            continue
+        if char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 def _needs_backtracking(source: str) -> str | None:
     for token, name in _FEATURES:
         if token in source:
@@ -80,11 +120,12 @@ def _needs_backtracking(source: str) -> str | None:
 class LinearPattern:
     """A rule pattern compiled with RE2: multi-line (``^`` and ``$`` at line ends), case-insensitive unless asked."""
 
-    __slots__ = ("pattern", "is_case_sensitive", "_regex", "_group")
+    __slots__ = ("pattern", "is_case_sensitive", "is_unicode", "_regex", "_group")
 
-    def __init__(self, source: str, *, is_case_sensitive: bool = False) -> None:
+    def __init__(self, source: str, *, is_case_sensitive: bool = False, is_unicode: bool = False) -> None:
         self.pattern = source
         self.is_case_sensitive = is_case_sensitive
+        self.is_unicode = is_unicode
         feature = _needs_backtracking(source)
         if feature is not None:
             raise PatternError(
@@ -95,7 +136,8 @@ class LinearPattern:
         options.log_errors = False
         options.case_sensitive = is_case_sensitive
         try:
-            self._regex: Any = re2.compile("(?m)" + _translate(source), options)
+            translated = _translate(source)
+            self._regex: Any = re2.compile("(?m)" + (_unicode_classes(translated) if is_unicode else translated), options)
         except re2.error as exc:
             raise PatternError(f"not a valid RE2 regular expression: {_message(exc)}") from None
         self._group: int = int(self._regex.groupindex.get("match", 0))
@@ -109,6 +151,24 @@ class LinearPattern:
     def search(self, text: str) -> Span | None:
         return next(self.finditer(text), None)
 
+    def spans(self, text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int, str | None]]:
+        """``(start, end, name of the last group matched)`` in ``text[start:end]``, offsets into ``text``.
+
+        The slice is matched on its own, so a caller that walks a text piece by
+        piece pays for each piece once (RE2's wrapper re-encodes the whole text
+        it is given, whatever ``pos`` says).
+        """
+        piece = text[start:end]
+        for m in self._regex.finditer(piece):
+            s, e = m.span(self._group)
+            if s >= 0:
+                yield start + s, start + e, m.lastgroup
+
+    def match_end(self, text: str, start: int, end: int | None = None) -> int | None:
+        """Where a match anchored at ``start`` (within ``text[:end]``) ends, or None."""
+        m = self._regex.match(text[start:end])
+        return None if m is None else start + m.end()
+
     def matches_empty(self) -> bool:
         return self._regex.match("") is not None
 
@@ -119,7 +179,7 @@ class LinearPattern:
             return None
         try:
             joined = LinearPattern("|".join(f"(?:{p.pattern})" for p in patterns),
-                                   is_case_sensitive=patterns[0].is_case_sensitive)
+                                   is_case_sensitive=patterns[0].is_case_sensitive, is_unicode=patterns[0].is_unicode)
         except PatternError:
             return None
         joined._group = 0  # where any pattern matches, context included

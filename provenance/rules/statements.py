@@ -31,6 +31,7 @@ from functools import lru_cache
 
 from ..models import Article, Zone
 from .checks import CheckCall, Hit, check, select_zones
+from .patterns import LinearPattern
 
 __all__ = ["Lexicon", "authorship_statement", "lexicon", "sentences", "spam_block"]
 
@@ -52,8 +53,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 class Lexicon:
     """One list of terms as a single pattern, and each alternative alone (to retry a cut word)."""
 
-    pattern: re.Pattern[str] | None
-    alternatives: tuple[re.Pattern[str], ...] = ()
+    pattern: LinearPattern | None
+    alternatives: tuple[LinearPattern, ...] = ()
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """The whole-word spans of the terms in ``text[start:end]``."""
@@ -61,14 +62,13 @@ class Lexicon:
             return []
         stop = len(text) if end is None else end
         spans = []
-        for match in self.pattern.finditer(text, start, stop):
-            s, e = match.span()
+        for s, e, _ in self.pattern.spans(text, start, stop):
             if e <= s or (_LATIN.match(text[s]) and s > 0 and _LATIN.match(text[s - 1])):
                 continue
             if not _is_word_end(text, e):
                 # "assiste" in "assisted": another alternative may match the whole word
-                ends = [m.end() for m in (a.match(text, s, stop) for a in self.alternatives) if m is not None]
-                e = max((end for end in ends if end > s and _is_word_end(text, end)), default=-1)
+                ends = [a.match_end(text, s, stop) for a in self.alternatives]
+                e = max((end for end in ends if end is not None and end > s and _is_word_end(text, end)), default=-1)
                 if e < 0:
                     continue
             spans.append((s, e))
@@ -80,12 +80,17 @@ class Lexicon:
 
 @lru_cache(maxsize=256)
 def lexicon(terms: tuple[str, ...]) -> Lexicon:
-    """The terms of a rule's list as one case-insensitive pattern (longest alternatives first)."""
+    """The terms of a rule's list as one case-insensitive RE2 pattern (longest alternatives first)."""
     if not terms:
         return Lexicon(None)
     ordered = sorted(terms, key=len, reverse=True)
-    alternatives = tuple(re.compile(part, re.IGNORECASE) for term in ordered for part in _top_level(term))
-    return Lexicon(re.compile("|".join(f"(?:{t})" for t in ordered), re.IGNORECASE), alternatives)
+    alternatives = tuple(LinearPattern(part, is_unicode=True) for term in ordered for part in _top_level(term))
+    return Lexicon(LinearPattern("|".join(f"(?:{t})" for t in ordered), is_unicode=True), alternatives)
+
+
+def _lists(params: dict[str, object]) -> tuple[str, ...]:
+    """The list params of a check: every one is a lexicon of patterns."""
+    return tuple(name for name, default in params.items() if isinstance(default, tuple))
 
 
 def _top_level(term: str) -> list[str]:
@@ -168,7 +173,7 @@ def _lexicons(call: CheckCall) -> _Lexicons:
     )  # fmt: skip
 
 
-@check("authorship-statement", _DISCLOSURE_PARAMS, ("agent",))
+@check("authorship-statement", _DISCLOSURE_PARAMS, ("agent",), patterns=_lists(_DISCLOSURE_PARAMS))
 def authorship_statement(call: CheckCall) -> list[Hit]:
     """A sentence saying an agent of the ``agents`` list made this content (see the module docstring)."""
     lex = _lexicons(call)
@@ -322,7 +327,7 @@ _SPAM_PARAMS: dict[str, object] = {
 }
 
 
-@check("spam-block", _SPAM_PARAMS, ("terms", "count"))
+@check("spam-block", _SPAM_PARAMS, ("terms", "count"), patterns=_lists(_SPAM_PARAMS))
 def spam_block(call: CheckCall) -> list[Hit]:
     """Injected spam: a commercial spam phrase, a link line, or a list of spam terms.
 
@@ -399,8 +404,16 @@ def _spam_in(
 
 def _follows(text: str, start: int, at: int, words: Lexicon) -> bool:
     """Whether the word just before ``at`` (in the sentence from ``start``) is one of ``words``."""
-    before = re.search(r"(\S+)\s+$", text[start:at])
-    return before is not None and any(s == 0 and e == len(before.group(1)) for s, e in words.find(before.group(1)))
+    end = at
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    begin = end
+    while begin > start and not text[begin - 1].isspace():
+        begin -= 1
+    if end == at or begin == end:  # no space before ``at``, or no word before the space
+        return False
+    word = text[begin:end]
+    return any(s == 0 and e == len(word) for s, e in words.find(word))
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
