@@ -150,6 +150,34 @@ def test_a_bad_record_is_a_problem_of_its_own_and_the_next_records_are_read(tmp_
     assert all("#urn:uuid:" in p.location for p in _problems(items))
 
 
+@pytest.mark.parametrize("compress", [True, False])
+def test_a_record_with_a_damaged_header_is_a_problem_and_a_sound_unknown_type_is_passed_over(
+    tmp_path: Path, compress: bool
+) -> None:
+    def damaged(uri: str, n: int) -> bytes:
+        # a bit flip in "WARC-Type: response" and a lost Record-ID line hide a page
+        sound = page_record(uri, article(n))
+        return sound.replace(b"WARC-Type: response", b"WARC-Type: respo\xeese").replace(b"WARC-Record-ID", b"WARC-Rec\x00rd-ID")
+
+    records = [
+        page_record("https://a.example/1", article(1)),
+        damaged("https://a.example/2", 2),
+        record("https://a.example/x", b"future: yes\r\n", kind="x-future-type", content_type="application/warc-fields"),
+        page_record("https://a.example/3", article(3)),
+        damaged("https://a.example/4", 4),
+    ]
+    path = warcfile.write(tmp_path / ("damaged.warc.gz" if compress else "damaged.warc"), records, compress=compress)
+    items = _items(path)
+    assert [d.hints.url for d in _docs(items)] == ["https://a.example/1", "https://a.example/3"]
+    problems = _problems(items)
+    second = len(records[0])  # offsets into the WARC data (as uncompressed)
+    fourth = sum(map(len, records[:4]))
+    assert [(p.location, p.problem.split(";")[0]) for p in problems] == [
+        (f"{path}@{second}", "damaged WARC record at byte %d: no WARC-Record-ID (WARC-Type 'respo\ufffdse')" % second),
+        (f"{path}@{fourth}", "damaged WARC record at byte %d: no WARC-Record-ID (WARC-Type 'respo\ufffdse')" % fourth),
+    ]
+
+
 def test_warc_files_are_found_in_directories() -> None:
     assert reader_for(Path("CC-NEWS-20241003.warc.gz")) == "warc"
     assert reader_for(Path("crawl.warc")) == "warc"

@@ -9,8 +9,10 @@ news crawl: about a gigabyte of gzip per file) never sits in memory.
 Pages are ``response`` records with a 2xx HTTP status and ``resource``
 records, whose media type is HTML, XHTML or plain text (or not given).
 Everything else in a crawl is skipped without a word: ``warcinfo``,
-``request``, ``metadata`` and ``revisit`` records, redirects and errors,
-images, scripts, ``robots.txt``.
+``request``, ``metadata`` and ``revisit`` records, records of types not yet
+standardised, redirects and errors, images, scripts, ``robots.txt``. A record
+whose header lacks a mandatory field (a damaged ``WARC-Type`` hides a page) is
+a problem located by its byte offset, ``<path>@<offset>``.
 
 Each page keeps its ``WARC-Target-URI``, ``WARC-Record-ID`` and capture date
 (``WARC-Date``), its HTTP status and headers; its location is
@@ -86,8 +88,15 @@ def read_warc(path: Path, max_bytes: int) -> Generator[ArchivedPage | InputProbl
         stream, gzip = _open(path)
         with stream:
             for record in ArchiveIterator(
-                stream, record_types=_RECORD_TYPES, parse_http=True, stream_detect=False, max_header_len=_MAX_HEADER
+                stream, record_types=WarcRecordType.any_type, parse_http=True, stream_detect=False,
+                max_header_len=_MAX_HEADER,
             ):
+                if not record.record_type & _RECORD_TYPES:
+                    damage = _damaged(record)
+                    if damage:
+                        problems += 1
+                        yield InputProblem(f"{name}@{record.stream_pos}", damage)
+                    continue
                 records += 1
                 if gzip is not None and record.content_length > _MAX_SKIP_FACTOR * max_bytes:
                     # Skipping it would mean inflating all of it: a compression bomb costs nothing more than this.
@@ -121,6 +130,26 @@ def read_warc(path: Path, max_bytes: int) -> Generator[ArchivedPage | InputProbl
         yield InputProblem(name, "empty WARC file: no records")
     elif pages == 0 and problems == 0:
         yield InputProblem(name, f"no HTML or text pages in the WARC file ({records} response or resource records)")
+
+
+def _damaged(record: WarcRecord) -> str | None:
+    """Why a record that is not a page is damaged, or None for a sound record of another type.
+
+    A record of a type this reader does not know is passed over, as the WARC
+    standard asks, when its header is whole; one without the mandatory
+    ``WARC-Type``, ``WARC-Record-ID`` or ``Content-Length`` is damage (a
+    corrupted ``WARC-Type: respo`` hides a page), said with the byte offset
+    where it starts.
+    """
+    if record.record_type not in (WarcRecordType.unknown, WarcRecordType.no_type):
+        return None
+    headers = record.headers
+    missing = [field for field in ("WARC-Type", "WARC-Record-ID", "Content-Length") if not (headers.get(field) or "").strip()]
+    if not missing:
+        return None
+    kind = (headers.get("WARC-Type") or "").strip()
+    return (f"damaged WARC record at byte {record.stream_pos}: no {', '.join(missing)}"
+            + (f" (WARC-Type {kind!r})" if kind else "") + "; skipped, the records after it are read")
 
 
 def _gzip_problem(gzip: _GzipMembers | None, records: int) -> str | None:
