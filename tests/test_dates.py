@@ -41,3 +41,49 @@ def test_day_month_ambiguity_is_reported() -> None:
     assert found.is_ambiguous
     (clear,) = find_dates("16/05/2024")
     assert not clear.is_ambiguous
+
+
+_BODY = "".join(
+    f"<p>The harbour council met again and approved part {n} of the ferry terminal plan after a long debate, "
+    f"with more than {40 + n} residents speaking at the meeting held in the old town hall.</p>"
+    for n in range(6)
+)
+
+
+def _published(head: str, body_extra: str = "", url: str = "https://www.harbourdaily.example/news/ferry") -> str | None:
+    from provenance.article.extract import extract_article
+
+    from .conftest import document
+
+    html = (f"<html lang='en'><head><title>Ferry plan approved</title>{head}</head><body><article>"
+            f"<h1>Ferry plan approved</h1>{body_extra}{_BODY}</article></body></html>")
+    article = extract_article(document(html, kind="html", location="page.html", url=url))
+    return article.published
+
+
+@pytest.mark.parametrize(
+    ("head", "extra", "url", "day"),
+    [
+        # an evening story in the Americas: UTC stamp in the markup, the same instant in local time beside it
+        ('<script type="application/ld+json">{"datePublished":"2023-11-09T01:09:55Z"}</script>',
+         '<time datetime="2023-11-08 18:09:55">November 8, 2023 at 6:09 p.m.</time>', None, "2023-11-08"),
+        # the same instant with its own offset
+        ('<meta property="article:published_time" content="2023-11-09T01:09:55+00:00">',
+         '<time datetime="2023-11-08T20:09:55-05:00">November 8</time>', None, "2023-11-08"),
+        # a local stamp that is not the same instant (other seconds) is another date, not a twin
+        ('<meta property="article:published_time" content="2023-11-09T01:09:55+00:00">',
+         '<time datetime="2023-11-08 18:10:30">November 8</time>', None, "2023-11-09"),
+        # the day in the URL, the evening before the UTC day
+        ('<meta property="article:published_time" content="2020-02-25T02:25:54+00:00">', "",
+         "https://pagesix.example/2020/02/24/myers-exits/", "2020-02-24"),
+        # ... but not when the UTC hour cannot be the evening before anywhere
+        ('<meta property="article:published_time" content="2020-02-25T15:25:54+00:00">', "",
+         "https://pagesix.example/2020/02/24/myers-exits/", "2020-02-25"),
+        # a date without a time stored as midnight in Central Europe
+        ('<meta property="article:published_time" content="2021-11-04T23:00Z">', "", None, "2021-11-05"),
+        ('<meta property="article:published_time" content="2021-11-04T23:14:09Z">', "", None, "2021-11-04"),
+    ],
+)
+def test_a_utc_stamp_is_read_on_the_day_the_publisher_printed(head: str, extra: str, url: str | None, day: str) -> None:
+    published = _published(head, extra, url or "https://www.harbourdaily.example/news/ferry")
+    assert published is not None and published[:10] == day

@@ -164,6 +164,9 @@ class PageDates:
     published: str | None = None
     published_from: str | None = None
     modified: str | None = None
+    #: the day the publisher's own clock gave ``published``, when that is a UTC stamp and the page also
+    #: states the same instant in local time ("2023-11-09T01:09:55Z" and "2023-11-08 18:09:55")
+    local_day: str | None = None
 
 
 def structured_dates(tree: object) -> PageDates:
@@ -173,8 +176,11 @@ def structured_dates(tree: object) -> PageDates:
         return PageDates()
     published: tuple[str, str] | None = None
     modified: str | None = None
+    stamps: list[str] = []  # every published stamp as written, to find a local twin of a UTC one
     for script in xpath('//script[@type="application/ld+json"]/text()'):
         for key, value in _JSON_DATE.findall(str(script)):
+            if key == "datePublished":
+                stamps.append(value)
             iso = parse_date(value)
             if iso is None:
                 continue
@@ -203,19 +209,55 @@ def structured_dates(tree: object) -> PageDates:
             if iso is not None:
                 published = (iso, "itemprop datePublished")
                 break
-    if published is None:
-        times = xpath("//article//time[@datetime] | //time[@pubdate][@datetime] | //time[@datetime]")
-        for node in times:
-            classes = " ".join(filter(None, (node.get("class"), node.getparent().get("class") if node.getparent() is not None else None))).lower()
-            if "modif" in classes or "updat" in classes or "comment" in classes:
-                continue
-            iso = parse_date(node.get("datetime") or "")
-            if iso is not None:
-                published = (iso, "time datetime")
-                break
+    times = xpath("//article//time[@datetime] | //time[@pubdate][@datetime] | //time[@datetime]")
+    for node in times:
+        classes = " ".join(filter(None, (node.get("class"), node.getparent().get("class") if node.getparent() is not None else None))).lower()
+        if "modif" in classes or "updat" in classes or "comment" in classes:
+            continue
+        stamps.append(node.get("datetime") or "")
+        iso = parse_date(node.get("datetime") or "")
+        if iso is not None and published is None:
+            published = (iso, "time datetime")
     if published is None:
         return PageDates(modified=modified)
-    return PageDates(published[0], published[1], modified)
+    return PageDates(published[0], published[1], modified, local_day(published[0], stamps))
+
+
+def local_day(utc_stamp: str, stamps: list[str]) -> str | None:
+    """The local day of ``utc_stamp``, from another stamp of the page that states the same instant locally.
+
+    A stamp in local time (no offset, or another offset) is the same instant
+    when its minutes and seconds agree and its clock is within the world's
+    offsets (UTC-12 to UTC+14, in quarter hours) of the UTC one. The day it
+    names is the day the page shows its readers.
+    """
+    utc = _stamp(utc_stamp)
+    if utc is None or utc.utcoffset() != dt.timedelta(0) or not (utc.hour or utc.minute or utc.second):
+        return None
+    for raw in stamps:
+        local = _stamp(raw)
+        if local is None or local.date() == utc.date():
+            continue
+        if local.tzinfo is not None:
+            if local.utcoffset() != dt.timedelta(0) and local == utc:
+                return local.date().isoformat()
+            continue
+        shift = local - utc.replace(tzinfo=None)
+        if -dt.timedelta(hours=12) <= shift <= dt.timedelta(hours=14) and shift.total_seconds() % 900 == 0:
+            return local.date().isoformat()
+    return None
+
+
+def _stamp(value: str) -> dt.datetime | None:
+    text = value.strip().replace("Z", "+00:00")
+    if re.match(r"\d{4}-\d\d-\d\d \d", text):
+        text = text.replace(" ", "T", 1)
+    if not re.match(r"\d{4}-\d\d-\d\dT\d", text):
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def parse_date(value: str) -> str | None:

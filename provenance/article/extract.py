@@ -134,6 +134,10 @@ def _from_html(doc: Document, registry: OutletLookup | None = None) -> Article:
     if published and outlet.notes and _url_day(outlet.canonical_url) == published[:10]:
         # The canonical link names another outlet: the date in its URL is the source's, not this page's.
         published, source, raw = None, None, None
+    if published and source == "html-meta" and _is_utc(published):
+        local = _local_day(published, stated.local_day if published == stated.published else None, url)
+        if local is not None:
+            published = local
     if published is None or source == "url" or (source == "html-meta" and _is_utc(published)):
         found = _extensive_date(doc.content, doc.hints.url)
         if found is not None and outlet.notes and _url_day(outlet.canonical_url) == found[:10]:
@@ -282,6 +286,23 @@ def _url_day(url: str | None) -> str | None:
         return dt.date(*map(int, match.groups())).isoformat()
     except ValueError:
         return None
+
+
+def _local_day(utc: str, stated_local: str | None, url: str | None) -> str | None:
+    """The day a UTC stamp fell on where the page was published: its local twin in the markup, or the
+    date in its URL when that is the day before (an evening in the Americas) or after (a night in Asia)
+    and the stamp's hour allows it."""
+    if stated_local is not None:
+        return stated_local
+    if utc[13:19] == ":00:00" and utc[11:13] in ("21", "22", "23"):
+        # a date without a time, stored as local midnight from Eastern or Central Europe
+        return (dt.date.fromisoformat(utc[:10]) + dt.timedelta(days=1)).isoformat()
+    day = _url_day(url)
+    if day is None or not _one_day_apart(day, utc) or len(utc) < 16:
+        return None
+    hour = int(utc[11:13])
+    earlier = day < utc[:10]
+    return day if (earlier and hour < 12) or (not earlier and hour >= 10) else None
 
 
 def _is_utc(stamp: str) -> bool:
