@@ -384,3 +384,14 @@ def test_lexicon_offsets_within_a_piece_are_offsets_into_the_text() -> None:
 
     text = "casino casino. Then casino again."
     assert lexicon(("casino",)).find(text, 15, 27) == [(20, 26)]
+
+
+def test_a_lexicon_skips_a_page_only_when_no_piece_of_it_can_match() -> None:
+    from provenance.rules.statements import lexicon
+
+    plain, anchored = lexicon(("casino", "[$€]\\d+")), lexicon(("^casino",))
+    assert plain.is_screenable and not plain.may_occur("A quiet town council meeting.")
+    assert plain.may_occur("Win €100 today")
+    # "^" matches where a sentence starts inside a line, which the whole page may not show: never skipped
+    assert not anchored.is_screenable and anchored.may_occur("A quiet town. casino") is True
+    assert anchored.find("A quiet town. casino", 14) == [(14, 20)]

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import RuleFileError
@@ -50,12 +51,20 @@ _LEGAL_SUFFIX = re.compile(
 )
 
 
+_POSSESSIVE = re.compile(r"'s\b")
+_PUNCTUATION = re.compile(r"[^\w\s.]|_")
+_THE = re.compile(r"^\s*the\s+")
+
+
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
-    """A name as compared: NFKC, case-folded, without "the", punctuation or extra spaces."""
+    """A name as compared: NFKC, case-folded, without "the", punctuation or extra spaces.
+
+    Memoised: a page repeats its capitalised runs, and each is compared several times."""
     text = unicodedata.normalize("NFKC", name).casefold().replace("’", "'")
-    text = re.sub(r"'s\b", "s", text)
-    text = re.sub(r"[^\w\s.]|_", " ", text)
-    text = re.sub(r"^\s*the\s+", "", text)
+    text = _POSSESSIVE.sub("s", text)
+    text = _PUNCTUATION.sub(" ", text)
+    text = _THE.sub("", text)
     return " ".join(text.replace(".", " ").split())
 
 

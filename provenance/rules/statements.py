@@ -54,7 +54,9 @@ class Lexicon:
     """One list of terms as a single pattern, and each alternative alone (to retry a cut word)."""
 
     pattern: LinearPattern | None
-    alternatives: tuple[LinearPattern, ...] = ()
+    parts: tuple[str, ...] = ()
+    #: whether a match in a piece of a text is a match in the whole text (no term is anchored)
+    is_screenable: bool = True
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """The whole-word spans of the terms in ``text[start:end]``."""
@@ -67,7 +69,7 @@ class Lexicon:
                 continue
             if not _is_word_end(text, e):
                 # "assiste" in "assisted": another alternative may match the whole word
-                ends = [a.match_end(text, s, stop) for a in self.alternatives]
+                ends = [_alternative(a).match_end(text, s, stop) for a in self.parts]
                 e = max((end for end in ends if end is not None and end > s and _is_word_end(text, end)), default=-1)
                 if e < 0:
                     continue
@@ -77,6 +79,12 @@ class Lexicon:
     def search(self, text: str) -> bool:
         return bool(self.find(text))
 
+    def may_occur(self, text: str) -> bool:
+        """False only when no term can be found in any piece of ``text``: one pass to skip a page."""
+        if self.pattern is None:
+            return False
+        return not self.is_screenable or self.pattern.search(text) is not None
+
 
 @lru_cache(maxsize=256)
 def lexicon(terms: tuple[str, ...]) -> Lexicon:
@@ -84,8 +92,19 @@ def lexicon(terms: tuple[str, ...]) -> Lexicon:
     if not terms:
         return Lexicon(None)
     ordered = sorted(terms, key=len, reverse=True)
-    alternatives = tuple(LinearPattern(part, is_unicode=True) for term in ordered for part in _top_level(term))
-    return Lexicon(LinearPattern("|".join(f"(?:{t})" for t in ordered), is_unicode=True), alternatives)
+    parts = tuple(part for term in ordered for part in _top_level(term))
+    screenable = not any(_ANCHOR.search(term) for term in terms)
+    return Lexicon(LinearPattern("|".join(f"(?:{t})" for t in ordered), is_unicode=True), parts, screenable)
+
+
+#: an anchor outside a character class (crudely: any ^ not opening a class, $, \b, \B, \A, \z, \Z)
+_ANCHOR = re.compile(r"(?<!\[)\^|\$(?![^\[]*\])|\\[bBAzZ]")
+
+
+@lru_cache(maxsize=4096)
+def _alternative(part: str) -> LinearPattern:
+    """One alternative of a lexicon alone, compiled when a match first needs it."""
+    return LinearPattern(part, is_unicode=True)
 
 
 def _lists(params: dict[str, object]) -> tuple[str, ...]:
@@ -178,6 +197,8 @@ def authorship_statement(call: CheckCall) -> list[Hit]:
     """A sentence saying an agent of the ``agents`` list made this content (see the module docstring)."""
     lex = _lexicons(call)
     article = call.article
+    if not lex.agents.may_occur(article.page_text):
+        return []  # no agent named anywhere on the page
     hits: list[Hit] = []
     for zone in select_zones(article, call.zones):
         text = article.zone_text(zone)
@@ -350,6 +371,8 @@ def spam_block(call: CheckCall) -> list[Hit]:
     strong, weak = lexicon(call.texts("strong")), lexicon(call.texts("terms"))
     lines_lex, cues = lexicon(call.texts("line-terms")), lexicon(call.texts("cues"))
     article = call.article
+    if not any(lex.may_occur(article.page_text) for lex in (strong, weak, lines_lex)):
+        return []  # most pages: no spam term anywhere, and no zone need be read sentence by sentence
     spam: list[tuple[Zone, list[tuple[int, int]]]] = []
     for zone in select_zones(article, call.zones):
         found = _spam_in(article.zone_text(zone), strong, weak, lines_lex, cues, call)
