@@ -621,10 +621,3 @@ END;
 CREATE TRIGGER zone_search_delete AFTER DELETE ON zones BEGIN
     DELETE FROM zone_search WHERE rowid = old.id;
 END;
-
-CREATE TRIGGER zone_search_insert AFTER INSERT ON zones BEGIN
-    INSERT INTO zone_search (rowid, article_id, kind, text)
-    SELECT new.id, new.article_id, new.kind,
-           substr(p.page_text, new.start_offset + 1, new.end_offset - new.start_offset)
-    FROM pages p WHERE p.article_id = new.article_id;
-END;

@@ -67,6 +67,11 @@ class ArticlesStore(StoreBase):
             "INSERT INTO zones (article_id, kind, start_offset, end_offset) VALUES (?, ?, ?, ?)",
             [(article_id, z.kind, z.start, z.end) for z in article.zones],
         )
+        zone_ids = [row[0] for row in self.db.execute("SELECT id FROM zones WHERE article_id = ? ORDER BY id", [article_id])]
+        self.db.conn.executemany(
+            "INSERT INTO zone_search (rowid, article_id, kind, text) VALUES (?, ?, ?, ?)",
+            [(zone_id, article_id, z.kind, article.zone_text(z)) for zone_id, z in zip(zone_ids, article.zones, strict=True)],
+        )
         self.db.execute(
             "INSERT INTO fingerprints (article_id, recipe_id, content_hash, minhash, token_count, shingle_count,"
             " anchor_minhash) VALUES (?, ?, ?, ?, ?, ?, ?)",

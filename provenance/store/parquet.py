@@ -32,8 +32,8 @@ __all__ = ["DERIVED_TABLES", "MANIFEST", "export_parquet", "load_parquet", "parq
 #: Tables the triggers keep from the others: exported for readers, never loaded.
 DERIVED_TABLES = frozenset({"flag_counts", "source_counts"})
 MANIFEST = "_provenance.json"
-#: Tables loaded first, in this order: what the triggers on later tables read (pages before zones, whose
-#: trigger indexes their text) and what other rows refer to. Foreign keys are checked at commit.
+#: Tables loaded first, in this order: what the triggers on later tables read and what other rows refer
+#: to. Foreign keys are checked at commit.
 _FIRST = ("sources", "runs", "fingerprint_recipes", "stories", "articles", "pages")
 _BATCH = 20_000
 _ARROW_TYPES = {"INTEGER": "int64", "REAL": "float64", "TEXT": "string", "BLOB": "binary"}
@@ -147,4 +147,11 @@ def load_parquet(directory: str | Path, store: AuditStore) -> dict[str, int]:
                 store.db.conn.executemany(insert, rows)
                 count += len(rows)
             loaded[table] = count
+        if loaded.get("zones"):
+            # the store fills the trigram index of zones as it writes them; here, from the loaded pages
+            store.db.execute(
+                "INSERT INTO zone_search (rowid, article_id, kind, text) SELECT z.id, z.article_id, z.kind,"
+                " substr(p.page_text, z.start_offset + 1, z.end_offset - z.start_offset)"
+                " FROM zones z JOIN pages p ON p.article_id = z.article_id"
+            )
     return loaded
