@@ -71,8 +71,8 @@ _DOMAIN_LIKE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z]{2,})+$")
 def misspelled_credit(call: CheckCall) -> list[Hit]:
     """Credits within ``max-distance`` edits (transpositions count one) of a registered name."""
     article, registry = call.article, call.registry
-    surfaces = [(s, e) for s, e in registry.surfaces() if len(s) >= call.number("min-length")]
-    names = _Surfaces(surfaces)
+    min_length = int(call.number("min-length"))
+    names = _Surfaces(_surface_groups(registry, min_length, False))
     page = article.page_text.casefold()
     found: dict[str, Hit] = {}
     for text, start in _credit_candidates(article, call.zones):
@@ -84,7 +84,7 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
             continue
         confidence = "high" if match.casefold() in page else "medium"
         found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
-    long_names = _Surfaces([(s, e) for s, e in surfaces if " " in s and len(s) >= 10])
+    long_names = _Surfaces(_surface_groups(registry, min_length, True))
     for text, start in _anywhere(article, call.zones):
         key = normalise_name(text)
         if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
@@ -132,12 +132,9 @@ class _Surfaces:
     """Registered names grouped by first letter and word count, with the answers already given: a page
     repeats its capitalised runs, and each is compared with the few names it could misspell."""
 
-    def __init__(self, surfaces: list[tuple[str, SourceEntry]]) -> None:
-        self.groups: dict[tuple[str, int], list[tuple[str, str]]] = {}
-        for surface, _entry in surfaces:
-            target = surface.casefold()
-            self.groups.setdefault((target[:1], len(target.split())), []).append((target, surface))
-        self.answers: dict[tuple[str, int], str | None] = {}
+    def __init__(self, groups: dict[tuple[str, int], list[tuple[str, str]]]) -> None:
+        self.groups = groups  # shared by every page of a run
+        self.answers: dict[tuple[str, int], str | None] = {}  # this page's
 
     def nearest(self, text: str, max_distance: int) -> str | None:
         folded = text.casefold()
@@ -145,6 +142,27 @@ class _Surfaces:
         if key not in self.answers:
             self.answers[key] = _nearest(folded, self.groups.get((folded[:1], len(folded.split())), []), max_distance)
         return self.answers[key]
+
+
+_SURFACE_GROUPS: dict[tuple[int, int, bool], tuple[Registry, dict[tuple[str, int], list[tuple[str, str]]]]] = {}
+
+
+def _surface_groups(registry: Registry, min_length: int, long_only: bool) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """The registry's names of ``min_length`` or more (long ones alone: several words, 10 letters or more),
+    grouped by first letter and word count; built once per registry, not per page."""
+    key = (id(registry), min_length, long_only)
+    cached = _SURFACE_GROUPS.get(key)
+    if cached is None or cached[0] is not registry:  # (the registry is kept, so its id is not reused)
+        if len(_SURFACE_GROUPS) > 16:
+            _SURFACE_GROUPS.clear()
+        groups: dict[tuple[str, int], list[tuple[str, str]]] = {}
+        for surface, _entry in registry.surfaces():
+            if len(surface) < min_length or (long_only and (" " not in surface or len(surface) < 10)):
+                continue
+            target = surface.casefold()
+            groups.setdefault((target[:1], len(target.split())), []).append((target, surface))
+        _SURFACE_GROUPS[key] = (registry, groups)
+    return _SURFACE_GROUPS[key][1]
 
 
 def _nearest(folded: str, targets: list[tuple[str, str]], max_distance: int) -> str | None:
@@ -315,7 +333,12 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
     shared = {s.casefold() for s in call.texts("shared-labels")}
     shortest = int(call.number("min-length"))
     for label in labels:
+        parts = set(label.split("-"))
         for real, entry in _outlet_labels(call.registry):
+            if real != label and real not in parts and not (label.startswith(real) or label.endswith(real)) and (
+                real[:1] != label[:1] or abs(len(real) - len(label)) > 2
+            ):
+                continue  # none of the ways _imitates knows: same, hyphen part, affixed, or two edits away
             if (real in shared and label == real) or not _imitates(label, real, affixes, shortest):
                 continue
             domain = next(d for d in entry.domains if _registered_label(d) == real)
