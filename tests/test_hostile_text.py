@@ -76,48 +76,47 @@ def test_an_input_over_its_budget_is_an_error_naming_the_stage_and_the_run_goes_
     assert len(articles) == 2 and problems == []
 
 
-def test_a_catastrophic_user_rule_runs_in_linear_time_on_re2(tmp_path: Path) -> None:
-    """(a+)+$ takes Python's re exponential time on a run of 'a' then 'b'; on RE2 it is one pass."""
+def _audit_with_rule(tmp_path: Path, rule_id: str, rule: str, page_text: str) -> tuple[list[ProblemResult], list[str]]:
+    """Audit one page with one user rule (its YAML after the id); the problems and the rule's flag messages."""
     from provenance.rules.engine import load_rules
 
     rules = tmp_path / "rules" / "seo"
     rules.mkdir(parents=True)
-    (rules / "evil.yaml").write_text(
-        "id: evil\ncategory: seo-spam\nseverity: info\ndescription: A pattern that backtracks.\n"
-        "message: \"'{match}'\"\nzones: page\npatterns: ['(a+)+$']\n"
-        "examples:\n  match: ['aaaa']\n  no-match: ['aaab']\n", encoding="utf-8")
+    (rules / f"{rule_id}.yaml").write_text(f"id: {rule_id}\n{rule}", encoding="utf-8")
     page = tmp_path / "page.txt"
-    page.write_text(BODY + "\n" + "a" * 50_000 + "b\n" + "a" * 30 + "\n", encoding="utf-8")
+    page.write_text(page_text, encoding="utf-8")
     store = AuditStore.memory()
     try:
         options = AuditOptions(jobs=1, rules=load_rules([tmp_path / "rules"]))
         events = list(audit([str(page)], store, options=options))
-        flags = [r["message"] for r in store.db.query("select message from flags where rule_id = 'evil'")]
+        flags = [r["message"] for r in store.db.query("select message from flags where rule_id = ?", [rule_id])]
     finally:
         store.close()
-    assert [e for e in events if isinstance(e, ProblemResult)] == []
+    return [e for e in events if isinstance(e, ProblemResult)], flags
+
+
+def test_a_catastrophic_user_rule_runs_in_linear_time_on_re2(tmp_path: Path) -> None:
+    """(a+)+$ takes Python's re exponential time on a run of 'a' then 'b'; on RE2 it is one pass."""
+    problems, flags = _audit_with_rule(
+        tmp_path, "evil",
+        "category: seo-spam\nseverity: info\ndescription: A pattern that backtracks.\n"
+        "message: \"'{match}'\"\nzones: page\npatterns: ['(a+)+$']\n"
+        "examples:\n  match: ['aaaa']\n  no-match: ['aaab']\n",
+        BODY + "\n" + "a" * 50_000 + "b\n" + "a" * 30 + "\n",
+    )
+    assert problems == []
     assert flags == ["'" + "a" * 30 + "'"]
 
 
 def test_a_catastrophic_term_in_a_check_lexicon_runs_in_linear_time_on_re2(tmp_path: Path) -> None:
     """A check's terms are user data as much as patterns are: (a+)+$ in ``terms`` must not hang."""
-    from provenance.rules.engine import load_rules
-
-    rules = tmp_path / "rules" / "seo"
-    rules.mkdir(parents=True)
-    (rules / "evil-terms.yaml").write_text(
-        "id: evil-terms\ncategory: seo-spam\nseverity: info\ndescription: Terms that backtrack.\n"
+    problems, flags = _audit_with_rule(
+        tmp_path, "evil-terms",
+        "category: seo-spam\nseverity: info\ndescription: Terms that backtrack.\n"
         "message: \"{count} terms\"\nzones: page\ncheck: spam-block\n"
         "params: {min-terms: 2, terms: ['(a+)+$', 'casino', 'poker']}\n"
-        "examples:\n  match: ['aaaa | casino | poker']\n  no-match: ['a quiet town']\n", encoding="utf-8")
-    page = tmp_path / "page.txt"
-    page.write_text(BODY + "\n" + "a" * 50_000 + "b\n\nCheap casino | free poker | aaaa\n", encoding="utf-8")
-    store = AuditStore.memory()
-    try:
-        options = AuditOptions(jobs=1, rules=load_rules([tmp_path / "rules"]))
-        events = list(audit([str(page)], store, options=options))
-        flags = [r["message"] for r in store.db.query("select message from flags where rule_id = 'evil-terms'")]
-    finally:
-        store.close()
-    assert [e for e in events if isinstance(e, ProblemResult)] == []
+        "examples:\n  match: ['aaaa | casino | poker']\n  no-match: ['a quiet town']\n",
+        BODY + "\n" + "a" * 50_000 + "b\n\nCheap casino | free poker | aaaa\n",
+    )
+    assert problems == []
     assert flags == ["3 terms"]

@@ -249,15 +249,20 @@ def local_day(utc_stamp: str, stamps: list[str]) -> str | None:
 
 
 def _stamp(value: str) -> dt.datetime | None:
-    text = value.strip().replace("Z", "+00:00")
-    if re.match(r"\d{4}-\d\d-\d\d \d", text):
-        text = text.replace(" ", "T", 1)
-    if not re.match(r"\d{4}-\d\d-\d\dT\d", text):
+    """A date-time stamp (a date alone is not one), or None."""
+    text = value.strip()
+    if not re.match(r"\d{4}-\d\d-\d\d[T ]\d", text):
         return None
     try:
-        return dt.datetime.fromisoformat(text)
+        return _from_iso(text)
     except ValueError:
         return None
+
+
+def _from_iso(text: str) -> dt.datetime:
+    """ISO 8601 as pages write it: ``Z`` for UTC, a space for the ``T``; ValueError if it is not."""
+    text = text.replace("Z", "+00:00")
+    return dt.datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", text) else text)
 
 
 def parse_date(value: str) -> str | None:
@@ -266,7 +271,7 @@ def parse_date(value: str) -> str | None:
     if not text or not re.match(r"^\W{0,2}(?:\d|[A-Za-z]{3})", text):
         return None
     try:
-        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", text) else text.replace("Z", "+00:00"))
+        stamp = _from_iso(text)
     except ValueError:
         found = find_dates(text)
         if not found or found[0].start > 3:

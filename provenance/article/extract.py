@@ -135,7 +135,7 @@ def _from_html(doc: Document, registry: OutletLookup | None = None) -> Article:
         # The canonical link names another outlet: the date in its URL is the source's, not this page's.
         published, source, raw = None, None, None
     if published and source == "html-meta" and _is_utc(published):
-        local = _local_day(published, stated.local_day if published == stated.published else None, url)
+        local = _publisher_day(published, stated.local_day if published == stated.published else None, url)
         if local is not None:
             published = local
     if published is None or source == "url" or (source == "html-meta" and _is_utc(published)):
@@ -288,7 +288,7 @@ def _url_day(url: str | None) -> str | None:
         return None
 
 
-def _local_day(utc: str, stated_local: str | None, url: str | None) -> str | None:
+def _publisher_day(utc: str, stated_local: str | None, url: str | None) -> str | None:
     """The day a UTC stamp fell on where the page was published: its local twin in the markup, or the
     date in its URL when that is the day before (an evening in the Americas) or after (a night in Asia)
     and the stamp's hour allows it."""

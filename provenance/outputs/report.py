@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-
 from ..store.findings import matched_text
 from .graph import StoryGraph
 

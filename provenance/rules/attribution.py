@@ -22,8 +22,9 @@ A check without a domain for the page says nothing: precision comes first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import Any, TypeVar, cast
 
 from rapidfuzz.distance import OSA
 
@@ -144,25 +145,36 @@ class _Surfaces:
         return self.answers[key]
 
 
-_SURFACE_GROUPS: dict[tuple[int, int, bool], tuple[Registry, dict[tuple[str, int], list[tuple[str, str]]]]] = {}
-
-
 def _surface_groups(registry: Registry, min_length: int, long_only: bool) -> dict[tuple[str, int], list[tuple[str, str]]]:
     """The registry's names of ``min_length`` or more (long ones alone: several words, 10 letters or more),
     grouped by first letter and word count; built once per registry, not per page."""
-    key = (id(registry), min_length, long_only)
-    cached = _SURFACE_GROUPS.get(key)
-    if cached is None or cached[0] is not registry:  # (the registry is kept, so its id is not reused)
-        if len(_SURFACE_GROUPS) > 16:
-            _SURFACE_GROUPS.clear()
+
+    def build() -> dict[tuple[str, int], list[tuple[str, str]]]:
         groups: dict[tuple[str, int], list[tuple[str, str]]] = {}
         for surface, _entry in registry.surfaces():
             if len(surface) < min_length or (long_only and (" " not in surface or len(surface) < 10)):
                 continue
             target = surface.casefold()
             groups.setdefault((target[:1], len(target.split())), []).append((target, surface))
-        _SURFACE_GROUPS[key] = (registry, groups)
-    return _SURFACE_GROUPS[key][1]
+        return groups
+
+    return _per_registry(registry, ("surfaces", min_length, long_only), build)
+
+
+_T = TypeVar("_T")
+_PER_REGISTRY: dict[tuple[int, object], tuple[Registry, Any]] = {}
+
+
+def _per_registry(registry: Registry, what: object, build: Callable[[], _T]) -> _T:
+    """A table derived from ``registry``, built once per registry for every page of a run. The registry is
+    kept beside its tables, so that its id is not reused by another while they are cached."""
+    key = (id(registry), what)
+    cached = _PER_REGISTRY.get(key)
+    if cached is None or cached[0] is not registry:
+        if len(_PER_REGISTRY) > 16:
+            _PER_REGISTRY.clear()
+        _PER_REGISTRY[key] = (registry, build())
+    return cast(_T, _PER_REGISTRY[key][1])
 
 
 def _nearest(folded: str, targets: list[tuple[str, str]], max_distance: int) -> str | None:
@@ -383,21 +395,19 @@ def _registered_label(domain: str) -> str:
     return str(result.domain or "")
 
 
-_OUTLET_LABELS: dict[int, tuple[tuple[str, SourceEntry], ...]] = {}
-
-
 def _outlet_labels(registry: Registry) -> tuple[tuple[str, SourceEntry], ...]:
-    key = id(registry)
-    if key not in _OUTLET_LABELS:
+    """Each registered domain's label with its outlet, first outlet first."""
+
+    def build() -> tuple[tuple[str, SourceEntry], ...]:
         seen: dict[str, SourceEntry] = {}
         for entry in registry.entries:
             for domain in entry.domains:
                 label = _registered_label(domain)
                 if label and label not in seen:
                     seen[label] = entry
-        _OUTLET_LABELS.clear()
-        _OUTLET_LABELS[key] = tuple(seen.items())
-    return _OUTLET_LABELS[key]
+        return tuple(seen.items())
+
+    return _per_registry(registry, "outlet labels", build)
 
 
 def _imitates(label: str, real: str, affixes: set[str], shortest: int) -> bool:

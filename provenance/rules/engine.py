@@ -266,27 +266,28 @@ def _params(reader: FieldReader, check: str) -> dict[str, object]:
         entries = params[name]
         assert isinstance(entries, tuple)
         for index, text in enumerate(entries):
-            try:
-                pattern = LinearPattern(text, is_unicode=True)
-            except PatternError as exc:
-                reader.fail(f"params.{name}[{index}]", str(exc))
-            if pattern.matches_empty():
-                reader.fail(f"params.{name}[{index}]", "the pattern matches the empty string")
+            _compiled(reader, f"params.{name}[{index}]", text, is_unicode=True)
     return params
 
 
 def _patterns(reader: FieldReader, key: str) -> tuple[LinearPattern, ...]:
     is_case_sensitive = reader.flag("case-sensitive")
-    compiled = []
-    for index, text in enumerate(reader.texts(key)):
-        try:
-            pattern = LinearPattern(text, is_case_sensitive=is_case_sensitive)
-        except PatternError as exc:
-            reader.fail(f"{key}[{index}]", str(exc))
-        if pattern.matches_empty():
-            reader.fail(f"{key}[{index}]", "the pattern matches the empty string")
-        compiled.append(pattern)
-    return tuple(compiled)
+    return tuple(
+        _compiled(reader, f"{key}[{index}]", text, is_case_sensitive=is_case_sensitive)
+        for index, text in enumerate(reader.texts(key))
+    )
+
+
+def _compiled(reader: FieldReader, field: str, text: str, *, is_case_sensitive: bool = False,
+              is_unicode: bool = False) -> LinearPattern:
+    """``text`` compiled on RE2, or the rule file refused with ``field`` named: not RE2, or matching nothing."""
+    try:
+        pattern = LinearPattern(text, is_case_sensitive=is_case_sensitive, is_unicode=is_unicode)
+    except PatternError as exc:
+        reader.fail(field, str(exc))
+    if pattern.matches_empty():
+        reader.fail(field, "the pattern matches the empty string")
+    return pattern
 
 
 def _zones(reader: FieldReader) -> tuple[str, ...]:
