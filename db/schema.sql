@@ -111,7 +111,6 @@ CREATE TABLE facts (
     unit TEXT,
     qualifier TEXT,                     -- more than, about, at least...
     text TEXT NOT NULL,                 -- the words as written
-    sentence TEXT NOT NULL,
     start_offset INTEGER NOT NULL,      -- in articles.text
     end_offset INTEGER NOT NULL
 , resolved TEXT, sentence_start INTEGER, sentence_end INTEGER);
@@ -285,11 +284,12 @@ CREATE TABLE stories (
     updated_utc TEXT NOT NULL
 , origin_unseen TEXT);
 
-CREATE VIRTUAL TABLE zone_search USING fts5(article_id UNINDEXED, kind UNINDEXED, text, tokenize = "trigram");
+CREATE VIRTUAL TABLE zone_search USING fts5(
+    article_id UNINDEXED, kind UNINDEXED, text,
+    tokenize = "trigram", detail = none, content = 'zone_texts', content_rowid = 'id'
+);
 
 CREATE TABLE 'zone_search_config'(k PRIMARY KEY, v) WITHOUT ROWID;
-
-CREATE TABLE 'zone_search_content'(id INTEGER PRIMARY KEY, c0, c1, c2);
 
 CREATE TABLE 'zone_search_data'(id INTEGER PRIMARY KEY, block BLOB);
 
@@ -382,6 +382,13 @@ SELECT d.id AS disagreement_id, d.created_utc, d.status, d.kind, d.confidence,
        d.other_article_id, coalesce(o.site_name, o.domain) AS other_outlet, o.published AS other_published,
        o.title AS other_title, d.other_value, d.other_sentence, d.rule_id, d.reason, d.review
 FROM disagreements d JOIN articles a ON a.id = d.article_id LEFT JOIN articles o ON o.id = d.other_article_id;
+
+CREATE VIEW fact_sentences AS
+SELECT facts.id, facts.article_id, facts.kind, facts.slot, facts.value, facts.unit, facts.qualifier, facts.text,
+       facts.resolved, substr(articles.text, facts.sentence_start + 1, facts.sentence_end - facts.sentence_start)
+           AS sentence,
+       facts.start_offset, facts.end_offset
+FROM facts JOIN articles ON articles.id = facts.article_id;
 
 CREATE VIEW flag_details AS
 SELECT f.id AS flag_id, f.created_utc, f.severity, f.category, f.rule_id, f.message,
@@ -618,6 +625,7 @@ CREATE TRIGGER source_counts_primary_insert AFTER INSERT ON copies WHEN new.is_p
     WHERE source_id = (SELECT source_id FROM articles WHERE id = new.article_id);
 END;
 
-CREATE TRIGGER zone_search_delete AFTER DELETE ON zones BEGIN
-    DELETE FROM zone_search WHERE rowid = old.id;
+CREATE TRIGGER zone_search_delete BEFORE DELETE ON zones BEGIN
+    INSERT INTO zone_search (zone_search, rowid, article_id, kind, text)
+    SELECT 'delete', id, article_id, kind, text FROM zone_texts WHERE id = old.id;
 END;

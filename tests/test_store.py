@@ -72,3 +72,55 @@ def test_read_only_open_refuses_writes(tmp_path: Path) -> None:
         store.db.execute("INSERT INTO sources (key, first_seen_utc, last_seen_utc) VALUES ('x', 'y', 'z')")
     with pytest.raises(StoreError, match="no audit database"):
         AuditStore.open(tmp_path / "missing.db", read_only=True)
+
+
+def _open_at(path: Path, last: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A database made by the migrations up to ``last``, as an older release left it."""
+    older = tmp_path / "older-migrations"
+    older.mkdir()
+    for migration in sorted(migrations_dir().glob("*.sql")):
+        if migration.stem <= last:
+            (older / migration.name).write_text(migration.read_text(encoding="utf-8"), encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr("provenance.store.base.migrations_dir", lambda: older)
+        AuditStore.open(path).close()
+
+
+def test_upgrade_keeps_fact_sentences_and_zone_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Migration 0011 stops storing a fact's sentence and the zones' texts twice; nothing readable is lost."""
+    path = tmp_path / "audit.db"
+    _open_at(path, "0010_zone_search_from_store", monkeypatch, tmp_path)
+    body = "Ties were set up in 1949. This year marks the 70th anniversary of those ties."
+    page = "Menu | Home\n" + body + "\n主站蜘蛛池模板： 青岚县| 白溪镇"
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO runs (id, started_utc, version, command, inputs) VALUES (1, '2024-01-01T00:00:00+00:00', 'x', 'audit', '[]')")
+    conn.execute(
+        "INSERT INTO articles (id, location, input_kind, raw_sha256, text, word_count, content_hash, encoding,"
+        " extractor, run_id, audited_utc) VALUES (1, 'a.txt', 'text', 'r', ?, 15, 'h', 'utf-8', 'text', 1, 'now')",
+        [body],
+    )
+    conn.execute("INSERT INTO pages (article_id, page_text) VALUES (1, ?)", [page])
+    spam_start = page.index("主站")
+    conn.executemany("INSERT INTO zones (article_id, kind, start_offset, end_offset) VALUES (1, ?, ?, ?)",
+                     [("navigation", 0, 11), ("body", 12, 12 + len(body)), ("spam", spam_start, len(page))])
+    second = body.index("This year")
+    facts = [("year", "1949", "1949", body[:second - 1], 21, 25, 0, second - 1),
+             ("anniversary", "70", "70th", body[second:], body.index("70th"), body.index("70th") + 4, None, None)]
+    conn.executemany(
+        "INSERT INTO facts (article_id, kind, value, text, sentence, start_offset, end_offset, sentence_start,"
+        " sentence_end) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
+    conn.commit()
+    conn.close()
+
+    store = AuditStore.open(path)
+    assert "sentence" not in store.db["facts"].columns_dict
+    assert [f.sentence for f in store.facts_of(1)] == [body[:second - 1], body[second:]]
+    assert [r["sentence"] for r in store.fact_rows(1)] == [body[:second - 1], body[second:]]
+    found = store.db.execute("SELECT kind, text FROM zone_search WHERE text LIKE '%蜘蛛池%'").fetchall()
+    assert found == [("spam", page[spam_start:])]
+    assert store.db.execute("SELECT count(*) FROM zone_search WHERE text LIKE '%ties were%'").fetchone()[0] == 1
+    # forgetting a zone takes it out of the index, which stays sound
+    store.db.execute("DELETE FROM zones WHERE kind = 'spam'")
+    store.db.execute("INSERT INTO zone_search (zone_search) VALUES ('integrity-check')")
+    assert store.db.execute("SELECT count(*) FROM zone_search WHERE text LIKE '%蜘蛛池%'").fetchone()[0] == 0
+    store.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 import datetime as dt
 
 from provenance.engines.local import AuditOptions, RunResult, audit
+from provenance.store.copies import stored_evidence
 from provenance.store.sqlite import AuditStore
 
 from .conftest import EXAMPLES
@@ -74,7 +75,8 @@ def test_copy_evidence_keeps_offsets_and_readers_get_the_sentences(
     for article_id, source_id, evidence in rows:
         assert "sentence" not in evidence
         data = json.loads(evidence)
-        assert data["aligned"] and {"score", "span", "other_span"} == set(data["aligned"][0])
+        assert data["aligned"] and {"score", "span", "other_span"} <= set(data["aligned"][0])
+        assert set(data["aligned"][0]) <= {"score", "span", "other_span", "run", "semantic", "cosine"}
         link = next(r for r in store.links_of(article_id) if r["source_id"] == source_id)
         text = store.article_row(article_id)["text"]
         other = store.article_row(source_id)["text"]
@@ -82,6 +84,26 @@ def test_copy_evidence_keeps_offsets_and_readers_get_the_sentences(
             (a, b), (c, d) = pair["span"], pair["other_span"]
             assert pair["sentence"] == text[a:b] and pair["other_sentence"] == other[c:d]
             assert len(pair["sentence"].split()) >= 4
+
+
+def test_a_run_of_identical_sentences_is_stored_as_one_passage() -> None:
+    def pair(score: float, a: int, b: int, c: int, d: int) -> dict[str, object]:
+        return {"score": score, "span": [a, b], "other_span": [c, d]}
+
+    reprint = [pair(100.0, 0, 50, 10, 60), pair(100.0, 51, 90, 61, 100), pair(100.0, 91, 120, 101, 130),
+               pair(96.5, 121, 160, 131, 168),  # reworded: kept on its own, and it ends the run
+               pair(100.0, 161, 200, 169, 208), pair(100.0, 201, 230, 209, 238),
+               pair(100.0, 300, 340, 240, 280)]  # a sentence left out of the copy in between: a new passage
+    stored = stored_evidence({"jaccard": 0.8, "aligned": reprint})
+    assert stored["jaccard"] == 0.8
+    assert stored["aligned"] == [
+        {"score": 100.0, "span": [0, 120], "other_span": [10, 130], "run": 3},
+        pair(96.5, 121, 160, 131, 168),
+        {"score": 100.0, "span": [161, 230], "other_span": [169, 238], "run": 2},
+        pair(100.0, 300, 340, 240, 280),
+    ]
+    semantic = [{**pair(100.0, 0, 50, 0, 50), "semantic": True}, {**pair(100.0, 51, 90, 51, 90), "semantic": True}]
+    assert stored_evidence({"aligned": semantic})["aligned"] == semantic
 
 
 def test_source_counters_match_a_full_recount(store: AuditStore, clock: Callable[[], dt.datetime]) -> None:
@@ -181,10 +203,17 @@ def test_no_statement_of_an_audit_scans_a_large_table(tmp_path: Path, clock: Cal
     store.db.conn.set_trace_callback(statements.append)
     _audit(store, clock, EXAMPLES / "text")
     _audit(store, clock, EXAMPLES / "html", EXAMPLES / "records.jsonl")
+    # and what `provenance show` and `provenance story` read
     for article_id in (1, 2, 3):
         store.links_of(article_id)
         store.article_summary(article_id)
-    store.story_members(int(store.article_row(2)["story_id"]))
+        store.disagreements_of(article_id)
+        store.fact_rows(article_id)
+        store.flags_of(article_id)
+    story_id = int(store.article_row(2)["story_id"])
+    store.story_members(story_id)
+    store.story_row(story_id)
+    assert store.disagreements_of(story_id=story_id)
     store.db.conn.set_trace_callback(None)
     partial = frozenset(name for (name,) in store.db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'").fetchall())

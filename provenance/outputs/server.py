@@ -43,7 +43,7 @@ DEFAULT_PORT = 8001
 HOST = "127.0.0.1"
 PLUGIN = "provenance"
 VIEWS = frozenset({"article_list", "flag_details", "flag_totals", "disagreement_details", "story_timeline",
-                   "source_scorecard"})
+                   "source_scorecard", "fact_sentences"})
 
 #: Datasette settings for an audit database: short cells, facets that may take a little longer.
 DEFAULT_SETTINGS: dict[str, Any] = {

@@ -26,10 +26,10 @@ class FindingsStore(StoreBase):
 
     def add_facts(self, article_id: int, facts: Sequence[Fact]) -> None:
         self.db.conn.executemany(
-            """INSERT INTO facts (article_id, kind, slot, value, unit, qualifier, text, sentence, start_offset,
-                   end_offset, resolved, sentence_start, sentence_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                (article_id, f.kind, f.slot, f.value, f.unit, f.qualifier, f.text, f.sentence, f.start, f.end,
+            """INSERT INTO facts (article_id, kind, slot, value, unit, qualifier, text, start_offset,
+                   end_offset, resolved, sentence_start, sentence_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [  # the sentence is not stored again: its offsets read it from the article text
+                (article_id, f.kind, f.slot, f.value, f.unit, f.qualifier, f.text, f.start, f.end,
                  f.resolved, f.sentence_start, f.sentence_end)
                 for f in facts
             ],
@@ -37,11 +37,14 @@ class FindingsStore(StoreBase):
 
     def facts_of(self, article_id: int) -> list[Fact]:
         rows = self.db.execute(
-            """SELECT kind, value, text, sentence, start_offset, end_offset, sentence_start, sentence_end, unit,
+            """SELECT kind, value, text, start_offset, end_offset, sentence_start, sentence_end, unit,
                       qualifier, slot, resolved FROM facts WHERE article_id = ? ORDER BY start_offset""",
             [article_id],
         ).fetchall()
-        return [Fact(*row) for row in rows]
+        if not rows:
+            return []
+        body = str(self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0])
+        return [Fact(r[0], r[1], r[2], body[r[5] : r[6]], *r[3:]) for r in rows]
 
     def add_disagreements(
         self, run_id: int, article_id: int, other_id: int | None, items: Sequence[Disagreement], now: dt.datetime
@@ -168,16 +171,19 @@ class FindingsStore(StoreBase):
 
     def fact_rows(self, article_id: int) -> list[dict[str, Any]]:
         return self._rows(
-            """SELECT id, kind, slot, value, unit, qualifier, text, resolved, sentence FROM facts
+            """SELECT id, kind, slot, value, unit, qualifier, text, resolved, sentence FROM fact_sentences
                WHERE article_id = ? ORDER BY start_offset""",
             [article_id],
         )
 
     def disagreements_of(self, article_id: int | None = None, story_id: int | None = None) -> list[dict[str, Any]]:
         """Disagreements and inconsistencies naming an article (either side), or any member of a story."""
-        where = ("? IN (d.article_id, d.other_article_id)" if story_id is None else
-                 "(a.story_id = ? OR d.other_article_id IN (SELECT id FROM articles WHERE story_id = ?))")
-        params = [article_id] if story_id is None else [story_id, story_id]
+        # Each side looked up by its own index: "? IN (article_id, other_article_id)" reads the whole table.
+        members = "(?)" if story_id is None else "(SELECT id FROM articles WHERE story_id = ?)"
+        where = (f"d.id IN (SELECT id FROM disagreements WHERE article_id IN {members}"
+                 f" UNION SELECT id FROM disagreements WHERE other_article_id IN {members})")
+        key = article_id if story_id is None else story_id
+        params = [key, key]
         return self._rows(
             f"""SELECT d.id, d.status, d.kind, d.article_id, coalesce(a.site_name, a.domain) AS outlet,
                        a.published, d.value, d.sentence, d.other_article_id,
