@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -8,6 +10,9 @@ import pytest
 
 from provenance.models import Document, Metadata
 from provenance.store.sqlite import AuditStore
+
+# Unpacked models go to a folder of this test session (inherited by the commands tests start), not the user's.
+os.environ["PROVENANCE_CACHE"] = tempfile.mkdtemp(prefix="provenance-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

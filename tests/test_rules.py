@@ -147,6 +147,28 @@ def test_malformed_rule_file_names_file_and_field(tmp_path: Path, change: tuple[
     assert str(caught.value).startswith(f"{tmp_path}/seo/stuffing.yaml: ")
 
 
+def test_a_rule_set_checked_once_compiles_its_patterns_when_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading compiles and checks every pattern; once a rule set has passed, the next load of the same
+    files defers each pattern to its first use. The findings are the same, and a bad file is refused
+    every time (it never passes)."""
+    monkeypatch.setenv("PROVENANCE_CACHE", str(tmp_path / "cache"))
+    _write(tmp_path / "mine", VALID)
+    first = load_rules([tmp_path / "mine"])
+    second = load_rules([tmp_path / "mine"])
+    assert first.version == second.version
+    mine = [r for r in second.rules if r.id == "stuffing"][0]
+    assert all(p._compiled is not None for r in first.rules for p in r.patterns)
+    assert all(p._compiled is None for p in mine.patterns)  # not compiled until a page reaches it
+    for slug in CASES[:6]:
+        assert _audit(slug, first)[1] == _audit(slug, second)[1]
+    _write(tmp_path / "bad", VALID.replace("patterns: ['\\bcasino\\b']", "patterns: ['(casino']"))
+    for _ in range(2):
+        with pytest.raises(RuleFileError, match="not a valid RE2"):
+            load_rules([tmp_path / "bad"])
+
+
 def test_the_file_name_gives_the_id_when_it_is_omitted(tmp_path: Path) -> None:
     _write(tmp_path, VALID.replace("id: stuffing\n", ""))
     ruleset = load_rules([tmp_path])

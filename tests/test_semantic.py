@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from provenance.article import language
 from provenance.article.language import identify_language
 from provenance.corpus.copies import confirm_pair
 from provenance.corpus.relations import classify, measure
@@ -116,6 +117,33 @@ def test_language_identification(text: str, code: str) -> None:
 
 def test_language_of_a_scrap_is_unknown() -> None:
     assert identify_language("OK 12") is None
+
+
+def test_the_unpacked_language_model_answers_as_the_packaged_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model unpacked into the cache folder, a damaged cache file and no cache folder all give the
+    package's own answers; a damaged file is removed so that the next run unpacks it again."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    samples = [ORIGINAL, "港口管理局周二批准了一项在冬季风暴来临之前疏浚主航道的计划。",
+               "Le gouvernement a annoncé mardi un plan pour agrandir le port avant l'hiver."]
+    expected = [packaged.classify(s) for s in samples]
+    monkeypatch.setenv("PROVENANCE_CACHE", str(tmp_path / "cache"))
+    for round_ in ("unpacks", "reads the unpacked file", "damaged"):
+        if round_ == "damaged":
+            (cached,) = (tmp_path / "cache").glob("langid-*.npz")
+            cached.write_bytes(cached.read_bytes()[:1000])
+        language._identifier.cache_clear()
+        assert [language._identifier().classify(s) for s in samples] == expected, round_
+    assert not list((tmp_path / "cache").glob("*"))  # the damaged file went, and no partial file is left
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("PROVENANCE_CACHE", str(blocked / "cache"))
+    language._identifier.cache_clear()
+    assert [language._identifier().classify(s) for s in samples] == expected
+    language._identifier.cache_clear()
 
 
 def test_sign_index_finds_the_nearest_vectors_by_hamming_distance() -> None:

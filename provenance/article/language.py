@@ -1,16 +1,28 @@
 """The language of an article body, with py3langid (langid.py's model, shipped in the package).
 
-The model is loaded on first use (about 1.4 s), never at import, so that
-commands which do not audit start fast. Only the first 1,200 characters are
-read: enough for a confident answer on a news body (the same language as the
-whole body on the Zyte pages), at a fixed cost of a few milliseconds.
+The model is loaded on first use, never at import, so that commands which do
+not audit start fast. The package ships it compressed with LZMA, 0.3 s to
+unpack at every start; the unpacked arrays are kept in the user's cache
+folder (``provenance.cache``), where they load in 0.06 s. Without a writable
+cache folder, or with a model the cache does not know, the package's own
+loader is used. Only the first 1,200 characters are read: enough for a confident answer
+on a news body (the same language as the whole body on the Zyte pages), at a
+fixed cost of a few milliseconds.
 """
 
 from __future__ import annotations
 
+import lzma
+import os
+import shutil
+import tempfile
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from ..cache import cache_folder
 
 __all__ = ["Language", "identify_language"]
 
@@ -41,6 +53,44 @@ def identify_language(text: str) -> Language | None:
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    packed = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+    try:
+        unpacked = _unpacked(packed)
+    except (OSError, lzma.LZMAError):  # no writable cache folder
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    try:
+        return _from_unpacked(LanguageIdentifier, unpacked)
+    except (OSError, KeyError, ValueError, TypeError, AttributeError, ImportError, zipfile.BadZipFile):
+        unpacked.unlink(missing_ok=True)  # damaged, or another version's layout: unpacked again next time
+        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _unpacked(packed: Path) -> Path:
+    """The model unpacked once into the cache folder, named by the packed file's size and time."""
+    stat = packed.stat()
+    target = cache_folder() / f"langid-{stat.st_size}-{int(stat.st_mtime)}.npz"
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out, lzma.open(packed) as source:
+                shutil.copyfileobj(source, out, length=1 << 20)
+            os.replace(temporary, target)  # whole or absent: a run killed meanwhile leaves no half model
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    return target
+
+
+def _from_unpacked(identifier: Any, path: Path) -> Any:
+    """The identifier from the unpacked arrays, as the package's own loader builds it."""
+    import numpy as np
+    from py3langid.modelio import _to_array
+
+    with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+        return identifier(
+            np.asarray(data["ptc"]), np.asarray(data["pc"]), data["classes"].tolist(), _to_array(data["nextmove"]),
+            data["out_feat"].tolist(), norm_probs=True, tk_row=_to_array(data["nextmove_row"]),
+        )

@@ -17,13 +17,13 @@ import datetime as dt
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
-
-import feedparser  # type: ignore[import-untyped]
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from .fetch import FetchOptions, FetchResult, Resolver, fetch_urls, resolve_host
 from ..models import FeedItem, InputProblem
+
+if TYPE_CHECKING:  # httpx and feedparser are imported where a feed is read, not at every start
+    import httpx
 
 __all__ = ["Feed", "parse_feed", "read_feed_list", "read_feeds"]
 
@@ -69,6 +69,8 @@ def _fetched_feed(result: FetchResult) -> Feed:
 
 def parse_feed(data: bytes, url: str, *, content_type: str | None = None) -> Feed:
     """Read an RSS or Atom document. ``url`` names the feed and resolves relative links."""
+    import feedparser  # type: ignore[import-untyped]
+
     if not data.strip():
         return Feed(url, problem="empty feed: no data")
     # Servers label feeds loosely (text/html, text/plain): judge by the content, not the label.
@@ -104,6 +106,8 @@ def _items(entries: list[Any], url: str) -> tuple[list[FeedItem], list[InputProb
 
 
 def _item(entry: Mapping[str, Any], feed_url: str) -> FeedItem | str:
+    import httpx
+
     title = _text(entry.get("title"))
     named = f" ({title[:60]!r})" if title else ""
     link = _text(entry.get("link")) or _alternate(entry)

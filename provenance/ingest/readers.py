@@ -34,13 +34,14 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Literal, cast
-
-import httpx
+from typing import IO, TYPE_CHECKING, Literal, cast
 
 from .fetch import FetchOptions, FetchResult, fetch_urls
 from ..models import Capture, Document, InputKind, InputProblem, Metadata, Validators
 from .warc import ArchivedPage, read_warc
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -35,14 +35,19 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import cast
 
+import re2
+
 from . import attribution as _attribution  # noqa: F401  (registers its checks)
 from . import staleness as _staleness  # noqa: F401  (registers its check)
 from . import statements as _statements  # noqa: F401  (registers its checks)
+from . import patterns as patterns_module
 from .patterns import LinearPattern, PatternError, Span
+from ..cache import has_mark, set_mark
 from .checks import CHECKS, CheckCall, Hit, select_zones, sentence_span
 from ..errors import RuleFileError
 from .examples import Example, ExampleResult, read_examples, run_example, run_examples
@@ -170,8 +175,26 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
             target = registry_files if relative.parts[0] == "sources" else rule_files
             target.append((path, (shown / relative).as_posix()))
     registry = load_registry(registry_files)
-    rules = _read_rules(rule_files)
-    return RuleSet(rules, registry, _version(rule_files + registry_files), tuple(s for _, s in rule_files))
+    version = _version(rule_files + registry_files)
+    # Compiling every pattern on RE2 (to refuse a bad one with its file and field) is most of the time
+    # of loading; a rule set that passed once, by the same checking code, compiles each pattern at its
+    # first use instead.
+    mark = f"{version}-{_checker_digest()}"
+    checked = has_mark(mark)
+    rules = _read_rules(rule_files, deferred=checked)
+    if not checked:
+        set_mark(mark)
+    return RuleSet(rules, registry, version, tuple(s for _, s in rule_files))
+
+
+@lru_cache(maxsize=1)
+def _checker_digest() -> str:
+    """The code that checks patterns: this module, the pattern compiler and the RE2 library installed."""
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(patterns_module.__file__ or ""), Path(re2.__file__ or "")):
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:12]
 
 
 def rules_in(ruleset: RuleSet, folder: Path) -> list[str]:
@@ -180,13 +203,13 @@ def rules_in(ruleset: RuleSet, folder: Path) -> list[str]:
     return [rule.id for rule in ruleset.rules if rule.source.startswith(prefix)]
 
 
-def _read_rules(files: Sequence[tuple[Path, str]]) -> tuple[Rule, ...]:
+def _read_rules(files: Sequence[tuple[Path, str]], *, deferred: bool = False) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     errors: list[RuleFileError] = []
     for path, source in files:
         try:
-            rule = _read_rule(path, source)
+            rule = _read_rule(path, source, deferred=deferred)
         except RuleFileError as exc:
             errors.append(exc)  # read on: every bad file is reported at once
             continue
@@ -207,7 +230,7 @@ def _version(files: Sequence[tuple[Path, str]]) -> str:
     return "rules-" + digest.hexdigest()[:12]
 
 
-def _read_rule(path: Path, source: str) -> Rule:
+def _read_rule(path: Path, source: str, *, deferred: bool = False) -> Rule:
     reader = FieldReader(read_yaml(path, source), source)
     reader.only(_FIELDS)
     rule_id = reader.optional_text("id") or path.stem  # the file name is the id; `id:` may repeat it
@@ -216,12 +239,12 @@ def _read_rule(path: Path, source: str) -> Rule:
     if rule_id != path.stem:
         reader.fail("id", f"expected {path.stem!r} (the file name), got {rule_id!r}")
     check = _read_check(reader)
-    patterns = _patterns(reader, "patterns")
+    patterns = _patterns(reader, "patterns", deferred=deferred)
     if check is None and not patterns:
         reader.fail("patterns", "missing (a rule needs patterns or a check)")
     if check is not None and patterns:
         reader.fail("patterns", "a rule has patterns or a check, not both")
-    screen = LinearPattern.union(patterns)
+    screen = LinearPattern.union(patterns, deferred=deferred)
     message = reader.text("message")
     allowed = {"match", *(CHECKS[check].fields if check else ())}
     for name in _PLACEHOLDER.findall(message):
@@ -237,12 +260,12 @@ def _read_rule(path: Path, source: str) -> Rule:
         zones=_zones(reader),
         examples=read_examples(reader),
         patterns=patterns,
-        patterns_not=_patterns(reader, "patterns-not"),
+        patterns_not=_patterns(reader, "patterns-not", deferred=deferred),
         screen=screen,
         prefilter=required_literals(patterns) if patterns else None,
         min_count=reader.integer("min-count", 1),
         check=check,
-        params=_params(reader, check) if check else {},
+        params=_params(reader, check, deferred=deferred) if check else {},
         aliases=reader.texts("aliases"),
         inputs=_inputs(reader),
         source=source,
@@ -258,11 +281,12 @@ def _read_check(reader: FieldReader) -> str | None:
     return name
 
 
-def _params(reader: FieldReader, check: str) -> dict[str, object]:
-    """A check's params; the entries of its pattern lists must compile on RE2 and not match the empty string."""
+def _params(reader: FieldReader, check: str, *, deferred: bool = False) -> dict[str, object]:
+    """A check's params; the entries of its pattern lists must compile on RE2 and not match the empty string
+    (unless ``deferred``: known to, as the check compiles them when it first runs)."""
     spec = CHECKS[check]
     params = reader.params(check, spec.params, spec.choices)
-    for name in spec.patterns:
+    for name in () if deferred else spec.patterns:
         entries = params[name]
         assert isinstance(entries, tuple)
         for index, text in enumerate(entries):
@@ -270,22 +294,23 @@ def _params(reader: FieldReader, check: str) -> dict[str, object]:
     return params
 
 
-def _patterns(reader: FieldReader, key: str) -> tuple[LinearPattern, ...]:
+def _patterns(reader: FieldReader, key: str, *, deferred: bool = False) -> tuple[LinearPattern, ...]:
     is_case_sensitive = reader.flag("case-sensitive")
     return tuple(
-        _compiled(reader, f"{key}[{index}]", text, is_case_sensitive=is_case_sensitive)
+        _compiled(reader, f"{key}[{index}]", text, is_case_sensitive=is_case_sensitive, deferred=deferred)
         for index, text in enumerate(reader.texts(key))
     )
 
 
 def _compiled(reader: FieldReader, field: str, text: str, *, is_case_sensitive: bool = False,
-              is_unicode: bool = False) -> LinearPattern:
-    """``text`` compiled on RE2, or the rule file refused with ``field`` named: not RE2, or matching nothing."""
+              is_unicode: bool = False, deferred: bool = False) -> LinearPattern:
+    """``text`` compiled on RE2, or the rule file refused with ``field`` named: not RE2, or matching nothing.
+    ``deferred``: known to compile, compiled at its first use."""
     try:
-        pattern = LinearPattern(text, is_case_sensitive=is_case_sensitive, is_unicode=is_unicode)
+        pattern = LinearPattern(text, is_case_sensitive=is_case_sensitive, is_unicode=is_unicode, deferred=deferred)
     except PatternError as exc:
         reader.fail(field, str(exc))
-    if pattern.matches_empty():
+    if not deferred and pattern.matches_empty():
         reader.fail(field, "the pattern matches the empty string")
     return pattern
 

@@ -118,11 +118,17 @@ def _needs_backtracking(source: str) -> str | None:
 
 
 class LinearPattern:
-    """A rule pattern compiled with RE2: multi-line (``^`` and ``$`` at line ends), case-insensitive unless asked."""
+    """A rule pattern compiled with RE2: multi-line (``^`` and ``$`` at line ends), case-insensitive unless asked.
 
-    __slots__ = ("pattern", "is_case_sensitive", "is_unicode", "_regex", "_group")
+    ``deferred`` compiles it on first use instead of now: for patterns known to compile (a rule set
+    checked before), so that a run compiles only the patterns its pages reach.
+    """
 
-    def __init__(self, source: str, *, is_case_sensitive: bool = False, is_unicode: bool = False) -> None:
+    __slots__ = ("pattern", "is_case_sensitive", "is_unicode", "_compiled", "_group", "_whole")
+
+    def __init__(
+        self, source: str, *, is_case_sensitive: bool = False, is_unicode: bool = False, deferred: bool = False
+    ) -> None:
         self.pattern = source
         self.is_case_sensitive = is_case_sensitive
         self.is_unicode = is_unicode
@@ -132,18 +138,29 @@ class LinearPattern:
                 f"uses {feature}, which needs a backtracking engine; rule patterns run on RE2 in linear time:"
                 " rewrite it without it (match the context and name the evidence with a group (?P<match>...))"
             )
-        options = re2.Options()
-        options.log_errors = False
-        options.case_sensitive = is_case_sensitive
-        try:
-            translated = _translate(source)
-            self._regex: Any = re2.compile("(?m)" + (_unicode_classes(translated) if is_unicode else translated), options)
-        except re2.error as exc:
-            raise PatternError(f"not a valid RE2 regular expression: {_message(exc)}") from None
-        self._group: int = int(self._regex.groupindex.get("match", 0))
+        self._compiled: Any = None
+        self._group = 0
+        self._whole = False  # a union: the whole match, context included
+        if not deferred:
+            self._compile()
+
+    def _compile(self) -> Any:
+        if self._compiled is None:
+            options = re2.Options()
+            options.log_errors = False
+            options.case_sensitive = self.is_case_sensitive
+            try:
+                translated = _translate(self.pattern)
+                regex = re2.compile("(?m)" + (_unicode_classes(translated) if self.is_unicode else translated), options)
+            except re2.error as exc:
+                raise PatternError(f"not a valid RE2 regular expression: {_message(exc)}") from None
+            self._group = 0 if self._whole else int(regex.groupindex.get("match", 0))
+            self._compiled = regex
+        return self._compiled
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[Span]:
-        for m in self._regex.finditer(text, pos, len(text) if endpos is None else endpos):
+        regex = self._compile()
+        for m in regex.finditer(text, pos, len(text) if endpos is None else endpos):
             start, end = m.span(self._group)
             if start >= 0:
                 yield Span(text[start:end], start, end)
@@ -158,31 +175,35 @@ class LinearPattern:
         piece pays for each piece once (RE2's wrapper re-encodes the whole text
         it is given, whatever ``pos`` says).
         """
+        regex = self._compile()
         piece = text[start:end]
-        for m in self._regex.finditer(piece):
+        for m in regex.finditer(piece):
             s, e = m.span(self._group)
             if s >= 0:
                 yield start + s, start + e, m.lastgroup
 
     def match_end(self, text: str, start: int, end: int | None = None) -> int | None:
         """Where a match anchored at ``start`` (within ``text[:end]``) ends, or None."""
-        m = self._regex.match(text[start:end])
+        m = self._compile().match(text[start:end])
         return None if m is None else start + m.end()
 
     def matches_empty(self) -> bool:
-        return self._regex.match("") is not None
+        return self._compile().match("") is not None
 
     @staticmethod
-    def union(patterns: tuple[LinearPattern, ...]) -> LinearPattern | None:
-        """All the patterns in one (to find quickly where any may match), or None if they cannot be joined."""
+    def union(patterns: tuple[LinearPattern, ...], *, deferred: bool = False) -> LinearPattern | None:
+        """All the patterns in one (to find quickly where any may match), or None if they cannot be joined.
+        ``deferred``: compiled on first use, for patterns whose union is known to compile."""
         if not patterns:
             return None
         try:
-            joined = LinearPattern("|".join(f"(?:{p.pattern})" for p in patterns),
+            joined = LinearPattern("|".join(f"(?:{p.pattern})" for p in patterns), deferred=True,
                                    is_case_sensitive=patterns[0].is_case_sensitive, is_unicode=patterns[0].is_unicode)
+            joined._whole = True  # where any pattern matches, context included
+            if not deferred:
+                joined._compile()
         except PatternError:
             return None
-        joined._group = 0  # where any pattern matches, context included
         return joined
 
 

@@ -94,7 +94,9 @@ def lexicon(terms: tuple[str, ...]) -> Lexicon:
     ordered = sorted(terms, key=len, reverse=True)
     parts = tuple(part for term in ordered for part in _top_level(term))
     screenable = not any(_ANCHOR.search(term) for term in terms)
-    return Lexicon(LinearPattern("|".join(f"(?:{t})" for t in ordered), is_unicode=True), parts, screenable)
+    # compiled when first searched: most pages never reach most lists
+    pattern = LinearPattern("|".join(f"(?:{t})" for t in ordered), is_unicode=True, deferred=True)
+    return Lexicon(pattern, parts, screenable)
 
 
 #: an anchor outside a character class (crudely: any ^ not opening a class, $, \b, \B, \A, \z, \Z)
