@@ -284,6 +284,15 @@ CREATE TABLE stories (
     updated_utc TEXT NOT NULL
 , origin_unseen TEXT);
 
+CREATE TABLE vector_sign_blocks (
+    model TEXT NOT NULL,
+    first_id INTEGER NOT NULL,          -- the first and last article of the block
+    last_id INTEGER NOT NULL,
+    ids BLOB NOT NULL,                  -- article ids, little-endian int64, ascending
+    bits BLOB NOT NULL,                 -- their sign bits, 32 bytes each, in the same order
+    PRIMARY KEY (model, first_id)
+);
+
 CREATE VIRTUAL TABLE zone_search USING fts5(
     article_id UNINDEXED, kind UNINDEXED, text,
     tokenize = "trigram", detail = none, content = 'zone_texts', content_rowid = 'id'

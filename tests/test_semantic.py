@@ -23,6 +23,7 @@ from provenance.corpus.semantic import (
 from provenance.engines.local import audit
 from provenance.models import Article, KnownArticle
 from provenance.store.sqlite import AuditStore
+from provenance.store import vectors as vectors_store
 from provenance.store.vectors import SignIndex
 
 from .conftest import FIXTURES
@@ -157,6 +158,47 @@ def test_sign_index_finds_the_nearest_vectors_by_hamming_distance() -> None:
     assert index.nearest(sign_bits(query), 3)[0] == 52
     far = -vectors[42]
     assert 52 not in index.nearest(sign_bits(far), 300)
+
+
+def test_signs_are_read_back_in_blocks_as_they_were_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run reads the signs of the stored vectors from blocks and then the articles after the last block;
+    the index is the one read row by row, a replaced vector included."""
+    monkeypatch.setattr(vectors_store, "BLOCK", 8)
+    store = AuditStore.memory()
+    store.db.execute("PRAGMA foreign_keys = OFF")  # vectors alone, without their articles
+    rng = np.random.default_rng(5)
+    stored = rng.normal(size=(21, 256)).astype(np.float32)
+    stored /= np.linalg.norm(stored, axis=1, keepdims=True)
+    for i, v in enumerate(stored):
+        store.add_semantics(i + 1, None, v)
+
+    def row_by_row() -> SignIndex:
+        index = SignIndex()
+        for article_id, bits in store.db.execute("SELECT article_id, bits FROM article_vectors ORDER BY article_id"):
+            index.add(int(article_id), bytes(bits))
+        return index
+
+    def fresh() -> SignIndex:
+        store._sign_index = None
+        return store._signs()
+
+    def same(a: SignIndex, b: SignIndex) -> bool:
+        return (len(a) == len(b) and list(a.ids[: len(a)]) == list(b.ids[: len(b)])
+                and bool((a.words[:, : len(a)] == b.words[:, : len(b)]).all()))
+
+    first = fresh()  # packs articles 1-8 and 9-16 into blocks
+    blocks = store.db.execute("SELECT first_id, last_id FROM vector_sign_blocks ORDER BY first_id").fetchall()
+    assert blocks == [(1, 8), (9, 16)]
+    assert same(first, row_by_row())
+    second = fresh()  # two blocks and five articles after them
+    assert same(second, row_by_row())
+    query = sign_bits(stored[12])
+    assert second.nearest(query, 5) == row_by_row().nearest(query, 5) and second.nearest(query, 1) == [13]
+    store.add_semantics(3, None, -stored[3])  # a vector replaced: its block and later ones go
+    assert store.db.execute("SELECT count(*) FROM vector_sign_blocks").fetchone()[0] == 0
+    assert same(fresh(), row_by_row())
+    assert fresh().nearest(sign_bits(-stored[3]), 1) == [3]
+    store.close()
 
 
 def test_audit_links_a_paraphrase_and_stores_languages_and_vectors(tmp_path: Path, clock: object) -> None:

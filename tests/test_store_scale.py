@@ -21,7 +21,7 @@ from .conftest import EXAMPLES
 
 #: Tables whose rows grow with the articles audited: no statement of an audit may scan them whole.
 LARGE_TABLES = {
-    "articles", "pages", "zones", "fingerprints", "lsh_bands", "copies", "facts", "disagreements", "flags",
+    "articles", "pages", "zones", "fingerprints", "lsh_bands", "copies", "facts", "disagreements", "flags", "article_vectors",
     "stories", "fetches", "feed_items", "errors", "runs", "sources", "source_counts", "flag_counts",
 }
 

@@ -4,7 +4,9 @@ The index is the ``article_vectors`` table: a float16 vector and its packed
 sign bits per article. A query scans the sign bits of every stored vector
 (32 bytes each, held in memory once read: 32 MB at a million articles) by
 Hamming distance, which tracks the angle between vectors, then re-ranks the
-closest by their exact cosine. sqlite-vec was the other candidate: it cannot
+closest by their exact cosine. The signs are read at the start of a run from
+``vector_sign_blocks`` (4,096 articles a row, written as the database grows)
+and, after the last block, from ``article_vectors`` by key. sqlite-vec was the other candidate: it cannot
 be loaded where Python's sqlite3 is built without extension loading (as here),
 and ``benchmarks/semantic_copies.py --index`` compares the two scans.
 """
@@ -25,6 +27,8 @@ __all__ = ["SignIndex", "VectorsStore"]
 MAX_HAMMING = 96
 #: Nearest by Hamming distance that are re-ranked by cosine, per result wanted.
 SHORTLIST = 4
+#: Articles per row of ``vector_sign_blocks``.
+BLOCK = 4096
 
 
 class SignIndex:
@@ -37,15 +41,31 @@ class SignIndex:
         self._size = 0
 
     def add(self, article_id: int, bits: bytes) -> None:
-        if self._size == len(self.ids):
-            grown = max(1024, 2 * self._size)
-            self.ids = np.resize(self.ids, grown)
-            words = np.zeros((4, grown), dtype=np.uint64)
-            words[:, : self._size] = self.words[:, : self._size]
-            self.words = words
+        self._reserve(self._size + 1)
         self.ids[self._size] = article_id
         self.words[:, self._size] = np.frombuffer(bits, dtype=np.uint64)
         self._size += 1
+
+    def extend(self, ids: bytes, bits: bytes) -> None:
+        """Many at once: ids as little-endian int64, their bits 32 bytes each, ids ascending."""
+        new_ids = np.frombuffer(ids, dtype="<i8")
+        count = len(new_ids)
+        self._reserve(self._size + count)
+        self.ids[self._size : self._size + count] = new_ids
+        self.words[:, self._size : self._size + count] = np.frombuffer(bits, dtype="<u8").reshape(count, 4).T
+        self._size += count
+
+    def _reserve(self, size: int) -> None:
+        if size <= len(self.ids):
+            return
+        grown = max(1024, 2 * len(self.ids), size)
+        self.ids = np.resize(self.ids, grown)
+        words = np.zeros((4, grown), dtype=np.uint64)
+        words[:, : self._size] = self.words[:, : self._size]
+        self.words = words
+
+    def __len__(self) -> int:
+        return self._size
 
     def shortlist(self, vector: np.ndarray, limit: int, *, exclude: int, upto: int | None = None) -> list[int]:
         """Ids whose vectors may be among the ``limit`` nearest to ``vector`` (``SHORTLIST`` times as many, by
@@ -95,8 +115,12 @@ class VectorsStore(StoreBase):
         if vector is None:
             return
         bits = sign_bits(vector)
+        replaced = self.db.execute("SELECT 1 FROM article_vectors WHERE article_id = ?", [article_id]).fetchone()
         self.db.execute("INSERT OR REPLACE INTO article_vectors (article_id, model, vector, bits) VALUES (?, ?, ?, ?)",
                         [article_id, MODEL, vector_bytes(vector), bits])
+        if replaced:  # a block holding it, and every later one, is read from article_vectors again
+            self.db.execute("DELETE FROM vector_sign_blocks WHERE last_id >= ?", [article_id])
+            self._sign_index = None
         if self._sign_index is not None:
             self._sign_index.add(article_id, bits)
 
@@ -118,10 +142,32 @@ class VectorsStore(StoreBase):
         return choose_vector_candidates(scored, ids, limit)
 
     def _signs(self) -> SignIndex:
+        """The signs of every stored vector: whole blocks, then the articles after the last block (which are
+        packed into new blocks once there are BLOCK of them)."""
         if self._sign_index is None:
             index = SignIndex()
-            for article_id, bits in self.db.execute("SELECT article_id, bits FROM article_vectors WHERE model = ?",
-                                                    [MODEL]).fetchall():
+            last = 0
+            for ids, bits, last_id in self.db.execute(
+                "SELECT ids, bits, last_id FROM vector_sign_blocks WHERE model = ? ORDER BY first_id", [MODEL]
+            ).fetchall():
+                index.extend(bytes(ids), bytes(bits))
+                last = int(last_id)
+            tail = self.db.execute(
+                "SELECT article_id, bits FROM article_vectors WHERE article_id > ? AND model = ? ORDER BY article_id",
+                [last, MODEL],
+            ).fetchall()
+            for start in range(0, len(tail) - BLOCK + 1, BLOCK):
+                self._write_block(tail[start : start + BLOCK])
+            for article_id, bits in tail:
                 index.add(int(article_id), bytes(bits))
             self._sign_index = index
         return self._sign_index
+
+    def _write_block(self, rows: Sequence[tuple[int, bytes]]) -> None:
+        ids = np.array([int(r[0]) for r in rows], dtype="<i8").tobytes()
+        bits = b"".join(bytes(r[1]) for r in rows)
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO vector_sign_blocks (model, first_id, last_id, ids, bits) VALUES (?, ?, ?, ?, ?)",
+                [MODEL, int(rows[0][0]), int(rows[-1][0]), ids, bits],
+            )
