@@ -16,11 +16,15 @@ rules flag it in either. A neutral page with no statement is read for every reco
 that a flag the article itself raises would show.
 
 ``--zyte`` also audits the 181 real Zyte pages (``shared/corpus/extraction-zyte``) with their
-true URLs and lists every flag of the three categories.
+true URLs and lists every flag of the three categories; ``--htmldate`` does the same on the 799
+real pages of the dates corpus (``shared/corpus/dates-htmldate``: news sites, blogs and
+organisations in English and German), a larger sample of ordinary pages on which most flags are
+false (a betting section in a news site's menu, a name declined in German, an outlet whose domain
+is one letter from another's).
 
 Usage::
 
-    python benchmarks/rules_real.py [--json] [--show-misses] [--zyte] [--shared PATH]
+    python benchmarks/rules_real.py [--json] [--show-misses] [--zyte] [--htmldate] [--shared PATH]
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from provenance.article.extract import extract_article
+from provenance.errors import ExtractError
 from provenance.models import Document, Metadata
 from provenance.rules.engine import RuleContext, RuleSet, apply_rules, load_rules
 
@@ -170,6 +175,26 @@ def zyte_flags(shared: Path, rules: RuleSet) -> tuple[int, list[str]]:
     return len(paths), listed
 
 
+def htmldate_flags(shared: Path, rules: RuleSet) -> tuple[int, list[str]]:
+    corpus = shared / "corpus" / "dates-htmldate"
+    urls = {}
+    for line in (corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        urls[item["file"]] = item["url"]
+    listed = []
+    paths = sorted((corpus / "html").glob("*.html.gz"))
+    for path in paths:
+        content = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        doc = Document(str(path), "html", content, "0" * 64, Metadata(url=urls.get(path.name)))
+        try:
+            found = flags(doc, rules)
+        except ExtractError:
+            continue  # a page with no article text (a blog's front page): nothing to flag
+        for category, rule_id, matched in found:
+            listed.append(f"{path.name[:12]} {urls.get(path.name, '')}\n    {category} {rule_id}: {matched!r}")
+    return len(paths), listed
+
+
 def render(tallies: dict[tuple[str, str], Tally], neutral: list[str], show_misses: bool) -> str:
     lines = ["category        |  train: P      R      (tp fn fp) |  test: P      R      (tp fn fp)"]
     for category in CATEGORIES:
@@ -195,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true", help="list missed statements and false flags")
     parser.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
     parser.add_argument("--zyte", action="store_true", help="also list every flag on the 181 real Zyte pages")
+    parser.add_argument("--htmldate", action="store_true", help="also list every flag on the 799 real dates pages")
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     args = parser.parse_args(argv)
     rules = load_rules()
@@ -206,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no Zyte corpus under {args.shared}", file=sys.stderr)
             return 2
         zyte = zyte_flags(args.shared, rules)
+    dates: tuple[int, list[str]] | None = None
+    if args.htmldate:
+        if not (args.shared / "corpus" / "dates-htmldate").is_dir():
+            print(f"error: no dates corpus under {args.shared}", file=sys.stderr)
+            return 2
+        dates = htmldate_flags(args.shared, rules)
     if args.json:
         out: dict[str, object] = {
             f"{c}/{s}": {"precision": t.precision, "recall": t.recall, "tp": t.tp, "fn": t.fn, "fp": t.fp, "tn": t.tn}
@@ -214,12 +246,18 @@ def main(argv: list[str] | None = None) -> int:
         out["neutral_flags"] = len(neutral)
         if zyte is not None:
             out["zyte"] = {"pages": zyte[0], "flags": zyte[1]}
+        if dates is not None:
+            out["htmldate"] = {"pages": dates[0], "flags": dates[1]}
         print(json.dumps(out, indent=2))
         return 0
     print(render(tallies, neutral, args.show_misses))
     if zyte is not None:
         print(f"\nZyte pages: {zyte[0]}, flags of the three categories: {len(zyte[1])}")
         for item in zyte[1]:
+            print("  " + item)
+    if dates is not None:
+        print(f"\nDates corpus pages: {dates[0]}, flags of the three categories: {len(dates[1])}")
+        for item in dates[1]:
             print("  " + item)
     return 0
 

@@ -81,7 +81,7 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
         if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
             continue
         match = names.nearest(text, int(call.number("max-distance")))
-        if match is None:
+        if match is None or _declined(text, match):
             continue
         confidence = "high" if match.casefold() in page else "medium"
         found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
@@ -91,9 +91,22 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
         if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
             continue
         match = long_names.nearest(text, 1)
-        if match is not None:
+        if match is not None and not _declined(text, match):
             found[key] = Hit(text, start, start + len(text), {"expected": match}, "medium")
     return list(found.values())
+
+
+def _declined(text: str, name: str) -> bool:
+    """Whether a credit is a registered name as grammar or spelling custom writes it, not a misspelling:
+    declined ("der Deutschen Presse-Agentur", "der Süddeutschen Zeitung", "des Spiegels"), or written
+    with other hyphens and spaces ("Deutsche Presseagentur"). Letters dropped are still misspellings."""
+    words = text.casefold().replace("-", " ").split()
+    wanted = name.casefold().replace("-", " ").split()
+    if "".join(words) == "".join(wanted):
+        return True
+    return len(words) == len(wanted) and all(
+        w == n or (n.endswith("e") and w == n + "n") or w in (n + "s", n + "es") for w, n in zip(words, wanted)
+    )
 
 
 def _anywhere(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
@@ -207,6 +220,8 @@ def outlet_off_domain(call: CheckCall) -> list[Hit]:
             continue
         if is_site_name and entry.kind == "wire-agency":
             continue  # syndicated wire copy names the agency as its publisher
+        if _registered_label(article.domain) == re.sub(r"[\W_]+", "", name.casefold()):
+            continue  # "Observer" on observer.com: the page's own name, which another outlet also bears
         end = None if start is None else start + len(name)
         hits[entry.name] = Hit(name, start, end, {"outlet": entry.name, "domain": article.domain})
     return list(hits.values())
@@ -330,9 +345,11 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
 
     Labels are read with tldextract's bundled suffix list, offline, private
     suffixes included (``spiegel.co.com``). A page on one of a registered
-    outlet's own domains never fires, nor does a label in ``shared-labels``
-    (names that several unrelated outlets use), nor a label shorter than
-    ``min-length`` unless the change is a look-alike letter.
+    outlet's own domains never fires, nor does a name in ``shared-labels``
+    (names that several unrelated outlets use: neither on another suffix nor
+    one letter off, though with a filler word it still fires), nor a label shorter than ``min-length`` unless the change
+    is a look-alike letter, nor a changed name on a page that calls itself by
+    that name and not by the outlet's.
     """
     article = call.article
     host = _host(article.url or article.canonical_url)
@@ -351,13 +368,30 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
                 real[:1] != label[:1] or abs(len(real) - len(label)) > 2
             ):
                 continue  # none of the ways _imitates knows: same, hyphen part, affixed, or two edits away
-            if (real in shared and label == real) or not _imitates(label, real, affixes, shortest):
+            if (real in shared and real not in label.split("-")[1:] + label.split("-")[:-1]) or not _imitates(
+                label, real, affixes, shortest
+            ):
+                continue  # a name several outlets use is no one's to imitate alone (another suffix, a letter off)
+            if label != real and _names_itself(article.site_name, label, entry.name):
                 continue
             domain = next(d for d in entry.domains if _registered_label(d) == real)
             start = article.page_text.find(host)
             end = None if start < 0 else start + len(host)
             return [Hit(host, None if start < 0 else start, end, {"outlet": entry.name, "domain": host, "real": domain})]
     return []
+
+
+def _names_itself(site_name: str | None, label: str, outlet: str) -> bool:
+    """Whether the page calls itself by its own domain's name ("Politics.co.uk" on politics.co.uk, "ABC7
+    San Francisco" on abc7news.com) and not by the outlet its domain resembles: a clone wears the brand
+    it imitates."""
+    if not site_name:
+        return False
+    own = re.sub(r"[\W_]+", "", site_name.casefold())
+    if not own or re.sub(r"[\W_]+", "", outlet.casefold()) in own:
+        return False
+    first = re.sub(r"[\W_]+", "", site_name.split()[0].casefold())
+    return label in own or own in label or (len(first) >= 3 and label.startswith(first))
 
 
 def _host(url: str | None) -> str | None:

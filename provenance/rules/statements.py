@@ -318,6 +318,8 @@ def _is_label(
     sentence = text[start:end]
     if lex.non_text.search(sentence) or lex.before.search(sentence) or lex.negations.search(sentence):
         return False
+    # a verb inside the agent's own name ("Google Translate", a widget's link) says nothing was done
+    verbs = [v for v in verbs if not any(a[0] <= v[0] and v[1] <= a[1] for a in agents)]
     if not any(_gap(a, v) <= 30 for a in agents for v in verbs):
         return False
     prefix = lex.label_prefixes.find(text, start, end)
@@ -367,6 +369,11 @@ def spam_block(call: CheckCall) -> list[Hit]:
       more of a list of short lines most of which hold one, in a block with
       no cue.
 
+    A page whose only spam is one ``line-terms`` phrase, written as a menu item
+    ("Sports Betting", "Online casinos") in its menus, links or footer,
+    names a section of the site: news sites have betting sections. Injected
+    links come several at a time, or as bare keywords ("casino online").
+
     A block whose terms are half or more in the article's body is on topic
     (the tags of a story about casinos) and does not fire.
     """
@@ -376,10 +383,14 @@ def spam_block(call: CheckCall) -> list[Hit]:
     if not any(lex.may_occur(article.page_text) for lex in (strong, weak, lines_lex)):
         return []  # most pages: no spam term anywhere, and no zone need be read sentence by sentence
     spam: list[tuple[Zone, list[tuple[int, int]]]] = []
+    lines_only = True
     for zone in select_zones(article, call.zones):
-        found = _spam_in(article.zone_text(zone), strong, weak, lines_lex, cues, call)
+        found, by_lines = _spam_in(article.zone_text(zone), strong, weak, lines_lex, cues, call)
         if found:
             spam.append((zone, found))
+            lines_only = lines_only and by_lines
+    if spam and lines_only and _one_section_name(article, spam):
+        return []
     hits: list[Hit] = []
     for zone, found in spam:
         text = article.zone_text(zone)
@@ -394,7 +405,8 @@ def spam_block(call: CheckCall) -> list[Hit]:
 
 def _spam_in(
     text: str, strong: Lexicon, weak: Lexicon, lines_lex: Lexicon, cues: Lexicon, call: CheckCall
-) -> list[tuple[int, int]]:
+) -> tuple[list[tuple[int, int]], bool]:
+    """The spam spans of one zone, and whether they are all ``line-terms`` lines."""
     found: list[tuple[int, int]] = []
     prose_words = call.number("min-prose-words")
     determiners = lexicon(call.texts("determiners"))
@@ -406,6 +418,7 @@ def _spam_in(
             # in prose, "another fake Rolex" names a thing; injected link text stands bare
             spans = [(s, e) for s, e in spans if not _follows(text, start, s, determiners)]
         found += spans
+    by_lines = not found
     lines = _lines(text)
     for start, end in lines:
         for s, e in lines_lex.find(text, start, end):
@@ -413,18 +426,36 @@ def _spam_in(
             if other <= call.number("max-line-words"):
                 found.append((s, e))
     if found:
-        return sorted(found)
+        return sorted(found), by_lines
     spans = weak.find(text)
     if not spans or cues.search(text):
-        return []
+        return [], False
     distinct = {" ".join(text[s:e].casefold().split()) for s, e in spans}
     with_terms = [line for line in lines if weak.find(text, *line)]
     is_list = len(with_terms) >= 2 and len(with_terms) >= 0.6 * len(lines) and all(
         _word_count(text[s:e]) <= 8 for s, e in lines
     )
     if len(distinct) >= call.number("min-terms") or is_list:
-        return spans
-    return []
+        return spans, False
+    return [], False
+
+
+#: Zones of the site's own furniture, where a section of the site is named.
+_FURNITURE = frozenset({"navigation", "related", "footer", "boilerplate", "banner", "masthead"})
+
+
+def _one_section_name(article: Article, spam: list[tuple[Zone, list[tuple[int, int]]]]) -> bool:
+    """Whether the spam lines of a page are one phrase, always in the site's furniture and written as a
+    menu item ("Sports Betting", "Sports betting"), as the site's own menus name its sections."""
+    phrases = set()
+    for zone, found in spam:
+        text = article.zone_text(zone)
+        for s, e in found:
+            words = text[s:e].split()
+            if zone.kind not in _FURNITURE or not words or not words[0][0].isupper():
+                return False
+            phrases.add(" ".join(w.casefold() for w in words))
+    return len(phrases) == 1
 
 
 def _follows(text: str, start: int, at: int, words: Lexicon) -> bool:
