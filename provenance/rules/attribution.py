@@ -28,6 +28,7 @@ from typing import Any, TypeVar, cast
 
 from rapidfuzz.distance import OSA
 
+from ..article.extract import split_host
 from .checks import CheckCall, Hit, check, select_zones
 from .patterns import LinearPattern
 from ..models import Article, Zone
@@ -402,22 +403,11 @@ def _host(url: str | None) -> str | None:
     return host.lower().rstrip(".") or None
 
 
-@lru_cache(maxsize=1)
-def _extractors() -> tuple[object, object]:
-    import tldextract
-
-    # No suffix-list URLs: the snapshot that ships with tldextract, never the network.
-    return (
-        tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None),
-        tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True),
-    )
-
-
 def _page_labels(host: str) -> list[str]:
     """The registrable labels of a host, with and without private suffixes ("spiegel" of spiegel.co.com)."""
     labels: list[str] = []
-    for extractor in _extractors():
-        result = extractor(host)  # type: ignore[operator]
+    for private in (False, True):
+        result = split_host(host, private=private)
         if result.domain and result.suffix and result.domain not in labels:
             labels.append(str(result.domain))
     return labels
@@ -425,8 +415,7 @@ def _page_labels(host: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _registered_label(domain: str) -> str:
-    result = _extractors()[0](domain)  # type: ignore[operator]
-    return str(result.domain or "")
+    return str(split_host(domain).domain or "")
 
 
 def _outlet_labels(registry: Registry) -> tuple[tuple[str, SourceEntry], ...]:
