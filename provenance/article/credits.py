@@ -25,6 +25,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from ..rules.prefilter import Clauses, may_match, required_literals
 
 __all__ = ["AGENCIES", "find_credits", "credits_of_links"]
 
@@ -153,11 +156,19 @@ _LINK_GENERIC = re.compile(r"^(?:here|this|link|original|the original|read more|
 def _line_credits(line: str) -> Iterator[str]:
     if not line or len(line) > 2000:
         return
-    for pattern, how in _FORMS:
+    for (pattern, how), literals in zip(_FORMS, _form_literals(), strict=True):
+        if not may_match(literals, line):
+            continue  # most lines hold none of a form's words ("courtesy", "posted by"): skip its regex
         for match in pattern.finditer(line):
             groups = match.groupdict()
             raw = next(groups[g] for g in ("p", "r") if groups.get(g) is not None)
             yield from _names(raw, how)
+
+
+@lru_cache(maxsize=1)
+def _form_literals() -> tuple[tuple[Clauses, ...] | None, ...]:
+    """The words each form's matches must contain (None: a form with no such word, always tried)."""
+    return tuple(required_literals([pattern]) for pattern, _ in _FORMS)
 
 
 def _names(raw: str, how: str) -> Iterator[str]:
