@@ -43,7 +43,8 @@ class Language:
 def identify_language(text: str) -> Language | None:
     """The language of ``text``, or None when it is too short or the model is unsure."""
     sample = text[:_SAMPLE]
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    # the first 200 characters nearly always settle it; the whole sample only for a scrap of symbols
+    if sum(map(str.isalpha, sample[:200])) < MIN_LETTERS and sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None
     code, probability = _identifier().classify(sample)
     if probability < MIN_PROBABILITY:
