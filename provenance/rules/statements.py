@@ -163,6 +163,9 @@ _DISCLOSURE_PARAMS: dict[str, object] = {
     "non-text": (),
     "label-words": (),
     "label-prefixes": (),
+    "uses": (),
+    "activities": (),
+    "first-person": (),
     "max-label-words": 1,
     "max-reference-to-verb": 120,
     "max-agent-to-verb": 80,
@@ -182,6 +185,9 @@ class _Lexicons:
     non_text: Lexicon
     label_words: Lexicon
     label_prefixes: Lexicon
+    uses: Lexicon
+    activities: Lexicon
+    first_person: Lexicon
 
 
 def _lexicons(call: CheckCall) -> _Lexicons:
@@ -190,7 +196,8 @@ def _lexicons(call: CheckCall) -> _Lexicons:
 
     return _Lexicons(
         get("agents"), get("verbs"), get("references"), get("not-agents"), get("negations"), get("negations-after"),
-        get("about"), get("before"), get("non-text"), get("label-words"), get("label-prefixes"),
+        get("about"), get("before"), get("non-text"), get("label-words"), get("label-prefixes"), get("uses"),
+        get("activities"), get("first-person"),
     )  # fmt: skip
 
 
@@ -256,10 +263,35 @@ def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall)
             elif agent[1] <= verb[0] and ref[0] >= verb[1] and ref[0] - verb[1] <= 40 and verb[0] - agent[1] <= 60:
                 if _is_clean(text, start, agent, ref, agent, lex):
                     return agent[0], ref[1], text[agent[0] : agent[1]]
+    used = _used_for(text, start, end, agents, lex)
+    if used is not None:
+        return used
     if _is_label(text, start, end, agents, verbs, references, lex, call):
         first = min(s for s, _ in agents + verbs)
         last = max(e for _, e in agents + verbs)
         return first, last, text[agents[0][0] : agents[0][1]]
+    return None
+
+
+def _used_for(
+    text: str, start: int, end: int, agents: list[tuple[int, int]], lex: _Lexicons
+) -> tuple[int, int, str] | None:
+    """"AI was used for research and drafting; final content was edited by our team", "AI tools were
+    used in drafting this report": the agent, a ``uses`` frame right after it (a word or two between:
+    "tools") and an authorship ``activities`` word, about this content (a reference after the
+    activity) or in the publisher's own voice (``first-person``: news about others using AI has no
+    "our")."""
+    for use in lex.uses.find(text, start, end):
+        agent = next((a for a in agents if 0 <= use[0] - a[1] <= 14), None)
+        if agent is None:
+            continue
+        for activity in lex.activities.find(text, use[1], min(end, use[1] + 40)):
+            about_this = lex.references.find(text, activity[1], min(end, activity[1] + 40))
+            # the publisher's voice after the statement ("edited by our team"); before it, "our reporters
+            # found that AI was used..." reports on others
+            own_voice = lex.first_person.find(text, activity[1], end)
+            if (own_voice or about_this) and _is_clean(text, start, agent, activity, agent, lex):
+                return agent[0], activity[1], text[agent[0] : agent[1]]
     return None
 
 
