@@ -5,9 +5,9 @@ not audit start fast. The package ships it compressed with LZMA, 0.3 s to
 unpack at every start; the unpacked arrays are kept in the user's cache
 folder (``provenance.cache``), where they load in 0.06 s. Without a writable
 cache folder, or with a model the cache does not know, the package's own
-loader is used. Only the first 1,200 characters are read: enough for a confident answer
-on a news body (the same language as the whole body on the Zyte pages), at a
-fixed cost of a few milliseconds.
+loader is used. Only the first 1,200 characters are read: enough for a
+confident answer on a news body (the same language as the whole body on the
+Zyte pages), at a fixed cost of a few milliseconds.
 """
 
 from __future__ import annotations
@@ -59,13 +59,14 @@ def _identifier() -> Any:
     packed = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
     try:
         unpacked = _unpacked(packed)
-    except (OSError, lzma.LZMAError):  # no writable cache folder
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    try:
-        return _from_unpacked(LanguageIdentifier, unpacked)
-    except (OSError, KeyError, ValueError, TypeError, AttributeError, ImportError, zipfile.BadZipFile):
-        unpacked.unlink(missing_ok=True)  # damaged, or another version's layout: unpacked again next time
-        return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    except (OSError, lzma.LZMAError):
+        pass  # no writable cache folder
+    else:
+        try:
+            return _from_unpacked(LanguageIdentifier, unpacked)
+        except (OSError, KeyError, ValueError, TypeError, AttributeError, ImportError, zipfile.BadZipFile):
+            unpacked.unlink(missing_ok=True)  # damaged, or another version's layout: unpacked again next time
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _unpacked(packed: Path) -> Path:

@@ -221,7 +221,7 @@ def outlet_off_domain(call: CheckCall) -> list[Hit]:
             continue
         if is_site_name and entry.kind == "wire-agency":
             continue  # syndicated wire copy names the agency as its publisher
-        if _registered_label(article.domain) == re.sub(r"[\W_]+", "", name.casefold()):
+        if _registered_label(article.domain) == _squashed(name):
             continue  # "Observer" on observer.com: the page's own name, which another outlet also bears
         end = None if start is None else start + len(name)
         hits[entry.name] = Hit(name, start, end, {"outlet": entry.name, "domain": article.domain})
@@ -348,9 +348,10 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
     suffixes included (``spiegel.co.com``). A page on one of a registered
     outlet's own domains never fires, nor does a name in ``shared-labels``
     (names that several unrelated outlets use: neither on another suffix nor
-    one letter off, though with a filler word it still fires), nor a label shorter than ``min-length`` unless the change
-    is a look-alike letter, nor a changed name on a page that calls itself by
-    that name and not by the outlet's.
+    one letter off, though with a filler word it still fires), nor a label
+    shorter than ``min-length`` unless the change is a look-alike letter, nor
+    a changed name on a page that calls itself by that name and not by the
+    outlet's.
     """
     article = call.article
     host = _host(article.url or article.canonical_url)
@@ -369,9 +370,8 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
                 real[:1] != label[:1] or abs(len(real) - len(label)) > 2
             ):
                 continue  # none of the ways _imitates knows: same, hyphen part, affixed, or two edits away
-            if (real in shared and real not in label.split("-")[1:] + label.split("-")[:-1]) or not _imitates(
-                label, real, affixes, shortest
-            ):
+            with_filler = label != real and real in parts  # pravda-fr, news-pravda
+            if (real in shared and not with_filler) or not _imitates(label, real, affixes, shortest):
                 continue  # a name several outlets use is no one's to imitate alone (another suffix, a letter off)
             if label != real and _names_itself(article.site_name, label, entry.name):
                 continue
@@ -388,11 +388,17 @@ def _names_itself(site_name: str | None, label: str, outlet: str) -> bool:
     it imitates."""
     if not site_name:
         return False
-    own = re.sub(r"[\W_]+", "", site_name.casefold())
-    if not own or re.sub(r"[\W_]+", "", outlet.casefold()) in own:
+    own = _squashed(site_name)
+    if not own or _squashed(outlet) in own:
         return False
-    first = re.sub(r"[\W_]+", "", site_name.split()[0].casefold())
+    first = _squashed(site_name.split()[0])
     return label in own or own in label or (len(first) >= 3 and label.startswith(first))
+
+
+def _squashed(name: str) -> str:
+    """A name as a domain label would spell it: case-folded, letters and digits only ("Politics.co.uk"
+    gives "politicscouk")."""
+    return re.sub(r"[\W_]+", "", name.casefold())
 
 
 def _host(url: str | None) -> str | None:

@@ -426,7 +426,7 @@ def spam_block(call: CheckCall) -> list[Hit]:
     hits: list[Hit] = []
     for zone, found in spam:
         text = article.zone_text(zone)
-        terms = list(dict.fromkeys(" ".join(text[s:e].casefold().split()) for s, e in found))
+        terms = list(dict.fromkeys(_phrase(text[s:e]) for s, e in found))
         if _on_topic(article, [z for z, _ in spam], terms):
             continue
         start, end = found[0][0], max(e for _, e in found)
@@ -462,7 +462,7 @@ def _spam_in(
     spans = weak.find(text)
     if not spans or cues.search(text):
         return [], False
-    distinct = {" ".join(text[s:e].casefold().split()) for s, e in spans}
+    distinct = {_phrase(text[s:e]) for s, e in spans}
     with_terms = [line for line in lines if weak.find(text, *line)]
     is_list = len(with_terms) >= 2 and len(with_terms) >= 0.6 * len(lines) and all(
         _word_count(text[s:e]) <= 8 for s, e in lines
@@ -483,11 +483,16 @@ def _one_section_name(article: Article, spam: list[tuple[Zone, list[tuple[int, i
     for zone, found in spam:
         text = article.zone_text(zone)
         for s, e in found:
-            words = text[s:e].split()
-            if zone.kind not in _FURNITURE or not words or not words[0][0].isupper():
+            shown = text[s:e].lstrip()
+            if zone.kind not in _FURNITURE or not shown or not shown[0].isupper():
                 return False
-            phrases.add(" ".join(w.casefold() for w in words))
+            phrases.add(_phrase(shown))
     return len(phrases) == 1
+
+
+def _phrase(text: str) -> str:
+    """A spam phrase as compared and shown: case-folded, single-spaced."""
+    return " ".join(text.casefold().split())
 
 
 def _follows(text: str, start: int, at: int, words: Lexicon) -> bool:

@@ -50,8 +50,8 @@ def stored_evidence(evidence: dict[str, Any]) -> dict[str, Any]:
 
 
 def _verbatim(pair: Any) -> bool:
-    return (isinstance(pair, dict) and pair.get("score") == 100.0 and not pair.get("semantic")
-            and set(pair) <= {"score", "span", "other_span", "run"})
+    """A pair of identical sentences with nothing else said of it (a semantic pair carries more keys)."""
+    return isinstance(pair, dict) and pair.get("score") == 100.0 and set(pair) <= {"score", "span", "other_span", "run"}
 
 
 #: Characters between two sentences that follow each other (spaces, a line break).

@@ -6,9 +6,10 @@ sign bits per article. A query scans the sign bits of every stored vector
 Hamming distance, which tracks the angle between vectors, then re-ranks the
 closest by their exact cosine. The signs are read at the start of a run from
 ``vector_sign_blocks`` (4,096 articles a row, written as the database grows)
-and, after the last block, from ``article_vectors`` by key. sqlite-vec was the other candidate: it cannot
-be loaded where Python's sqlite3 is built without extension loading (as here),
-and ``benchmarks/semantic_copies.py --index`` compares the two scans.
+and, after the last block, from ``article_vectors`` by key. sqlite-vec was the
+other candidate: it cannot be loaded where Python's sqlite3 is built without
+extension loading (as here), and ``benchmarks/semantic_copies.py --index``
+compares the two scans.
 """
 
 from __future__ import annotations
