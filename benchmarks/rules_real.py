@@ -36,6 +36,7 @@ import json
 import random
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -160,38 +161,42 @@ def evaluate(records: list[Record], rules: RuleSet) -> tuple[dict[tuple[str, str
 
 def zyte_flags(shared: Path, rules: RuleSet) -> tuple[int, list[str]]:
     corpus = shared / "corpus" / "extraction-zyte"
-    urls = {}
-    for line in (corpus / "ground_truth.jsonl").read_text(encoding="utf-8").splitlines():
-        item = json.loads(line)
-        urls[item["id"]] = item["url"]
-    listed = []
-    paths = sorted((corpus / "html").glob("*.html.gz"))
-    for path in paths:
-        key = path.name.split(".")[0]
-        content = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-        doc = Document(str(path), "html", content, "0" * 64, Metadata(url=urls.get(key)))
-        for category, rule_id, matched in flags(doc, rules):
-            listed.append(f"{key[:12]} {urls.get(key, '')}\n    {category} {rule_id}: {matched!r}")
-    return len(paths), listed
+    urls = _urls(corpus / "ground_truth.jsonl", "id")
+    return _page_flags(corpus, lambda path: path.name.split(".")[0], urls, rules, tolerate=())
 
 
 def htmldate_flags(shared: Path, rules: RuleSet) -> tuple[int, list[str]]:
     corpus = shared / "corpus" / "dates-htmldate"
+    urls = _urls(corpus / "truth.jsonl", "file")
+    # a page with no article text (a blog's front page) has nothing to flag
+    return _page_flags(corpus, lambda path: path.name, urls, rules, tolerate=(ExtractError,))
+
+
+def _urls(truth: Path, key: str) -> dict[str, str]:
     urls = {}
-    for line in (corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in truth.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
-        urls[item["file"]] = item["url"]
+        urls[item[key]] = item["url"]
+    return urls
+
+
+def _page_flags(
+    corpus: Path, key_of: Callable[[Path], str], urls: dict[str, str], rules: RuleSet,
+    tolerate: tuple[type[Exception], ...],
+) -> tuple[int, list[str]]:
+    """Every flag of the three categories on a corpus's pages (``html/*.html.gz``), each with its page."""
     listed = []
     paths = sorted((corpus / "html").glob("*.html.gz"))
     for path in paths:
+        key = key_of(path)
         content = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
-        doc = Document(str(path), "html", content, "0" * 64, Metadata(url=urls.get(path.name)))
+        doc = Document(str(path), "html", content, "0" * 64, Metadata(url=urls.get(key)))
         try:
             found = flags(doc, rules)
-        except ExtractError:
-            continue  # a page with no article text (a blog's front page): nothing to flag
+        except tolerate:
+            continue
         for category, rule_id, matched in found:
-            listed.append(f"{path.name[:12]} {urls.get(path.name, '')}\n    {category} {rule_id}: {matched!r}")
+            listed.append(f"{key[:12]} {urls.get(key, '')}\n    {category} {rule_id}: {matched!r}")
     return len(paths), listed
 
 
