@@ -124,7 +124,8 @@ def test_the_unpacked_language_model_answers_as_the_packaged_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The model unpacked into the cache folder, a damaged cache file and no cache folder all give the
-    package's own answers; a damaged file is removed so that the next run unpacks it again."""
+    package's own answers; a damaged folder is removed so that the next run unpacks it again, and the
+    folder of an older version of the model goes when a new one is written."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     packaged = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -132,10 +133,12 @@ def test_the_unpacked_language_model_answers_as_the_packaged_one(
                "Le gouvernement a annoncé mardi un plan pour agrandir le port avant l'hiver."]
     expected = [packaged.classify(s) for s in samples]
     monkeypatch.setenv("PROVENANCE_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "cache" / "langid-1-1").mkdir(parents=True)  # an older version of the package's model
     for round_ in ("unpacks", "reads the unpacked file", "damaged"):
         if round_ == "damaged":
-            (cached,) = (tmp_path / "cache").glob("langid-*.npz")
-            cached.write_bytes(cached.read_bytes()[:1000])
+            (cached,) = (tmp_path / "cache").glob("langid-*")
+            table = cached / "ptc.npy"
+            table.write_bytes(table.read_bytes()[:1000])
         language._identifier.cache_clear()
         assert [language._identifier().classify(s) for s in samples] == expected, round_
     assert not list((tmp_path / "cache").glob("*"))  # the damaged file went, and no partial file is left
