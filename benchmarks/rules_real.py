@@ -65,6 +65,7 @@ class Record:
     split: str
     seen_at: str
     negative_for: str | None = None
+    collection: int = 1  # 1: the first gathering; 2: the second, measured before any rule saw it
 
 
 @dataclass
@@ -92,7 +93,8 @@ def load_records(folder: Path = DATA) -> list[Record]:
             if line.strip():
                 item = json.loads(line)
                 records.append(
-                    Record(item["id"], category, item["text"], item["split"], item["seen_at"], item.get("hard_negative_for"))
+                    Record(item["id"], category, item["text"], item["split"], item["seen_at"],
+                           item.get("hard_negative_for"), item.get("collection", 1))
                 )
     return records
 
@@ -224,12 +226,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-misses", action="store_true", help="list missed statements and false flags")
     parser.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
+    parser.add_argument("--collection", type=int, help="only the records of this gathering (1 or 2)")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder of the statement files")
     parser.add_argument("--zyte", action="store_true", help="also list every flag on the 181 real Zyte pages")
     parser.add_argument("--htmldate", action="store_true", help="also list every flag on the 799 real dates pages")
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     args = parser.parse_args(argv)
     rules = load_rules()
-    records = [r for r in load_records() if args.split is None or r.split == args.split]
+    records = [
+        r for r in load_records(args.data)
+        if (args.split is None or r.split == args.split) and (args.collection is None or r.collection == args.collection)
+    ]
     tallies, neutral = evaluate(records, rules)
     zyte: tuple[int, list[str]] | None = None
     if args.zyte:
