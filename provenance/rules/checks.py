@@ -32,7 +32,8 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _SEGMENT_SPLIT = re.compile(r"(?<!\s)\s*[|｜•·]\s*")
 _SENTENCE_END = re.compile(r"[.!?。！？](?=[\"'”’)\]]*(?:\s|$))")
 _SENTENCE_BREAK = re.compile(r"[.!?。！？][\"'”’)\]]*\s+|\n")
-_CJK_PUNCT = re.compile(r"[。，！？；：、]")
+#: sentence punctuation of CJK prose; Korean writes Latin stops and commas after its syllables
+_CJK_PUNCT = re.compile(r"[。，！？；：、]|(?<=[\uac00-\ud7af])[.,!?]")
 _BY_LINE = re.compile(r"^\W*(?:By|BY|Written by|Words by|Reporting by)\s+[A-Z][\w.'’-]+\s+[A-Z][\w.'’-]+")
 
 

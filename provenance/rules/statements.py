@@ -166,6 +166,7 @@ _DISCLOSURE_PARAMS: dict[str, object] = {
     "uses": (),
     "activities": (),
     "first-person": (),
+    "caveats": (),
     "max-label-words": 1,
     "max-reference-to-verb": 120,
     "max-agent-to-verb": 80,
@@ -188,6 +189,7 @@ class _Lexicons:
     uses: Lexicon
     activities: Lexicon
     first_person: Lexicon
+    caveats: Lexicon
 
 
 def _lexicons(call: CheckCall) -> _Lexicons:
@@ -197,7 +199,7 @@ def _lexicons(call: CheckCall) -> _Lexicons:
     return _Lexicons(
         get("agents"), get("verbs"), get("references"), get("not-agents"), get("negations"), get("negations-after"),
         get("about"), get("before"), get("non-text"), get("label-words"), get("label-prefixes"), get("uses"),
-        get("activities"), get("first-person"),
+        get("activities"), get("first-person"), get("caveats"),
     )  # fmt: skip
 
 
@@ -266,6 +268,9 @@ def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall)
     used = _used_for(text, start, end, agents, lex)
     if used is not None:
         return used
+    warned = _with_caveat(text, start, end, agents, verbs, lex, far_a)
+    if warned is not None:
+        return warned
     if _is_label(text, start, end, agents, verbs, references, lex, call):
         first = min(s for s, _ in agents + verbs)
         last = max(e for _, e in agents + verbs)
@@ -292,6 +297,29 @@ def _used_for(
             own_voice = lex.first_person.find(text, activity[1], end)
             if (own_voice or about_this) and _is_clean(text, start, agent, activity, agent, lex):
                 return agent[0], activity[1], text[agent[0] : agent[1]]
+    return None
+
+
+def _with_caveat(
+    text: str, start: int, end: int, agents: list[tuple[int, int]], verbs: list[tuple[int, int]], lex: _Lexicons,
+    far_a: float,
+) -> tuple[int, int, str] | None:
+    """"Instruktionen wurden mit Hilfe von KI erstellt und können Fehler enthalten", "AI가 자동 생성한
+    요약으로 정확하지 않을 수 있어요": the agent made something, and the sentence goes on to warn the
+    reader that it may be wrong. The warning is the publisher's voice about this content, unless the
+    sentence reports someone's finding or claim (``about`` anywhere in it: "experts warn", "said")."""
+    caveats = lex.caveats.find(text, start, end)
+    if not caveats or lex.about.search(text[start:end]):
+        return None
+    for verb in verbs:
+        caveat = next((c for c in caveats if c[0] >= verb[1]), None)
+        near = [a for a in agents if _gap(a, verb) <= far_a and a[1] <= (caveat[0] if caveat else -1)]
+        if caveat is None or not near:
+            continue
+        agent = min(near, key=lambda a: _gap(a, verb))
+        # read up to the warning only: its own "not" ("정확하지 않을 수") does not negate the statement
+        if _is_clean(text[: caveat[0]], start, verb, verb, agent, lex):
+            return min(agent[0], verb[0]), max(agent[1], verb[1]), text[agent[0] : agent[1]]
     return None
 
 
@@ -355,13 +383,20 @@ def _is_label(
     if not any(_gap(a, v) <= 30 for a in agents for v in verbs):
         return False
     prefix = lex.label_prefixes.find(text, start, end)
-    covered = [*agents, *verbs, *references, *lex.label_words.find(text, start, end), *prefix]
+    # a remark in brackets ("(free version)") and the agent's web address ("DeepL.com") add no words
+    asides = [(start + m.start(), start + m.end()) for m in _ASIDE.finditer(sentence)]
+    hosts = [(e, e + m.end()) for _, e in agents if (m := _HOST_SUFFIX.match(text, e, end)) is not None]
+    covered = [*agents, *verbs, *references, *lex.label_words.find(text, start, end), *prefix, *asides, *hosts]
     chars = list(sentence)
     for s, e in covered:
         for i in range(max(s, start), min(e, end)):
             chars[i - start] = " "
     rest = "".join(chars)
     return _word_count(rest) <= call.number("max-label-words")
+
+
+_ASIDE = re.compile(r"\([^()]{0,40}\)")
+_HOST_SUFFIX = re.compile(r"\.(?:com|ai|io|org|net)\b")
 
 
 def _word_count(text: str) -> int:
