@@ -77,22 +77,25 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
     names = _Surfaces(_surface_groups(registry, min_length, False))
     page = article.page_text.casefold()
     found: dict[str, Hit] = {}
+    # the nearest name first: it is cached per page and nearly always None, and the registry lookups are not
     for text, start in _credit_candidates(article, call.zones):
-        key = normalise_name(text)
-        if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
-            continue
         match = names.nearest(text, int(call.number("max-distance")))
-        if match is None or _declined(text, match):
+        if match is None:
+            continue
+        key = normalise_name(text)
+        if key in found or key in registry.ignore_credits or registry.for_name(text) is not None or _declined(text, match):
             continue
         confidence = "high" if match.casefold() in page else "medium"
         found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
     long_names = _Surfaces(_surface_groups(registry, min_length, True))
     for text, start in _anywhere(article, call.zones):
+        match = long_names.nearest(text, 1)
+        if match is None:
+            continue
         key = normalise_name(text)
         if key in found or key in registry.ignore_credits or registry.for_name(text) is not None:
             continue
-        match = long_names.nearest(text, 1)
-        if match is not None and not _declined(text, match):
+        if not _declined(text, match):
             found[key] = Hit(text, start, start + len(text), {"expected": match}, "medium")
     return list(found.values())
 
