@@ -7,9 +7,11 @@ folder (``provenance.cache``) as plain ``.npy`` files and mapped into memory,
 so a run reads only the pages of the model its texts touch (one short text:
 a few milliseconds, where reading the whole 68 MB took 0.07 s warm and up to
 0.8 s with a cold page cache). Without a writable cache folder, or with a
-model the cache does not know, the package's own loader is used. Only the first 1,200 characters are read: enough for a
-confident answer on a news body (the same language as the whole body on the
-Zyte pages), at a fixed cost of a few milliseconds.
+model the cache does not know, the package's own loader is used.
+
+Only the first 600 characters are read: on the 181 Zyte bodies and 88 longer
+texts in 14 languages they give the language of the whole text every time,
+at 0.36 ms where 1,200 characters took 0.64 ms.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ __all__ = ["Language", "identify_language"]
 #: Below this share of letters, or this probability, the language is unknown (None).
 MIN_LETTERS = 20
 MIN_PROBABILITY = 0.5
-_SAMPLE = 1200
+_SAMPLE = 600
 
 
 @dataclass(frozen=True, slots=True)
