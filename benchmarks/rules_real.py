@@ -53,7 +53,7 @@ DATA = Path(__file__).resolve().parent / "data" / "statements"
 CATEGORIES = ("ai-disclosure", "attribution", "seo-spam")
 FILES = {"ai-disclosure": "ai_disclosure.jsonl", "attribution": "attribution.jsonl", "seo-spam": "seo_spam.jsonl"}
 SPLITS = ("train", "test")
-_DOMAIN_ONLY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}$")
+_DOMAIN_ONLY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.IGNORECASE)  # host names are case-insensitive ("NYTimes.com.co")
 _BR = "\u2028"  # stands for a line break inside one paragraph until the HTML is rendered
 
 
@@ -102,7 +102,7 @@ def load_records(folder: Path = DATA) -> list[Record]:
 def _url(record: Record, rng: random.Random, site_domain: str) -> str:
     text = record.text.strip()
     if _DOMAIN_ONLY.match(text):
-        return f"https://{text}/politik/2024/05/article-{rng.randint(1000, 9999)}.html"
+        return f"https://{text.lower()}/politik/2024/05/article-{rng.randint(1000, 9999)}.html"
     if record.seen_at.startswith(("http://", "https://")):
         return record.seen_at
     return f"https://www.{site_domain}/news/2025/article-{rng.randint(1000, 9999)}.html"

@@ -167,6 +167,8 @@ _DISCLOSURE_PARAMS: dict[str, object] = {
     "activities": (),
     "first-person": (),
     "caveats": (),
+    "requests": (),
+    "request-activities": (),
     "max-label-words": 1,
     "max-reference-to-verb": 120,
     "max-agent-to-verb": 80,
@@ -190,6 +192,8 @@ class _Lexicons:
     activities: Lexicon
     first_person: Lexicon
     caveats: Lexicon
+    requests: Lexicon
+    request_activities: Lexicon
 
 
 def _lexicons(call: CheckCall) -> _Lexicons:
@@ -199,7 +203,7 @@ def _lexicons(call: CheckCall) -> _Lexicons:
     return _Lexicons(
         get("agents"), get("verbs"), get("references"), get("not-agents"), get("negations"), get("negations-after"),
         get("about"), get("before"), get("non-text"), get("label-words"), get("label-prefixes"), get("uses"),
-        get("activities"), get("first-person"), get("caveats"),
+        get("activities"), get("first-person"), get("caveats"), get("requests"), get("request-activities"),
     )  # fmt: skip
 
 
@@ -249,7 +253,8 @@ def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall)
         return None
     verbs = lex.verbs.find(text, start, end)
     if not verbs:
-        return None
+        # the frames that name their own activity: "AI was used for drafting", "we asked ChatGPT to write"
+        return _used_for(text, start, end, agents, lex) or _asked_to(text, start, end, agents, lex)
     references = lex.references.find(text, start, end)
     far_v = call.number("max-reference-to-verb")
     far_a = call.number("max-agent-to-verb")
@@ -271,6 +276,9 @@ def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall)
     warned = _with_caveat(text, start, end, agents, verbs, lex, far_a)
     if warned is not None:
         return warned
+    asked = _asked_to(text, start, end, agents, lex)
+    if asked is not None:
+        return asked
     if _is_label(text, start, end, agents, verbs, references, lex, call):
         first = min(s for s, _ in agents + verbs)
         last = max(e for _, e in agents + verbs)
@@ -320,6 +328,22 @@ def _with_caveat(
         # read up to the warning only: its own "not" ("정확하지 않을 수") does not negate the statement
         if _is_clean(text[: caveat[0]], start, verb, verb, agent, lex):
             return min(agent[0], verb[0]), max(agent[1], verb[1]), text[agent[0] : agent[1]]
+    return None
+
+
+def _asked_to(
+    text: str, start: int, end: int, agents: list[tuple[int, int]], lex: _Lexicons
+) -> tuple[int, int, str] | None:
+    """"For å syne fram teknologien bad me roboten ChatGPT skrive ein leiar", "we asked ChatGPT to write
+    this week's column": the publisher (``requests``: "we asked", "me bad") asked the agent, named
+    right after, for an authorship ``request-activities`` word a few words on."""
+    for request in lex.requests.find(text, start, end):
+        agent = next((a for a in agents if 0 <= a[0] - request[1] <= 20), None)
+        if agent is None:
+            continue
+        activity = next(iter(lex.request_activities.find(text, agent[1], min(end, agent[1] + 30))), None)
+        if activity is not None and _is_clean(text, start, request, activity, agent, lex):
+            return request[0], activity[1], text[agent[0] : agent[1]]
     return None
 
 
@@ -480,7 +504,8 @@ def _spam_in(
     for start, end in sentences(text):
         spans = [(s, e) for s, e in strong.find(text, start, end) if not _quoted(text[start:s])]
         if _word_count(text[start:end]) >= prose_words:
-            if cues.search(text[start:end]):
+            # a cue inside a spam phrase ("Google" in "embed google maps generator") reports nothing
+            if any(not any(s <= c < e for s, e in spans) for c, _ in cues.find(text, start, end)):
                 continue
             # in prose, "another fake Rolex" names a thing; injected link text stands bare
             spans = [(s, e) for s, e in spans if not _follows(text, start, s, determiners)]
