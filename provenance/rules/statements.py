@@ -24,6 +24,7 @@ tests itself because ``\\b`` does not separate Latin from CJK letters.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +58,9 @@ class Lexicon:
     parts: tuple[str, ...] = ()
     #: whether a match in a piece of a text is a match in the whole text (no term is anchored)
     is_screenable: bool = True
+    #: the terms in patterns of a few hundred characters, for ``may_occur``: RE2 runs one long alternation
+    #: (case folded, Unicode classes) over ten times slower than its pieces, whose automata stay small
+    screens: tuple[LinearPattern, ...] = ()
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """The whole-word spans of the terms in ``text[start:end]``."""
@@ -83,7 +87,7 @@ class Lexicon:
         """False only when no term can be found in any piece of ``text``: one pass to skip a page."""
         if self.pattern is None:
             return False
-        return not self.is_screenable or self.pattern.search(text) is not None
+        return not self.is_screenable or any(screen.search(text) is not None for screen in self.screens)
 
 
 @lru_cache(maxsize=256)
@@ -96,7 +100,25 @@ def lexicon(terms: tuple[str, ...]) -> Lexicon:
     screenable = not any(_ANCHOR.search(term) for term in terms)
     # compiled when first searched: most pages never reach most lists
     pattern = LinearPattern("|".join(f"(?:{t})" for t in ordered), is_unicode=True, deferred=True)
-    return Lexicon(pattern, parts, screenable)
+    return Lexicon(pattern, parts, screenable, _screens(ordered) or (pattern,))
+
+
+#: Source characters per screening pattern. On 300 news bodies, the AI-disclosure rule's 52 agents screen
+#: a page in 0.69 ms as one pattern and 0.04 ms in patterns of 600 characters (its references: 0.91 and
+#: 0.06 ms); a list shorter than this stays one pattern, as scanning a page twice costs more.
+SCREEN_CHARS = 600
+
+
+def _screens(ordered: list[str]) -> tuple[LinearPattern, ...]:
+    """The terms in patterns of about ``SCREEN_CHARS`` source characters, when they need more than one."""
+    if sum(map(len, ordered)) <= SCREEN_CHARS:
+        return ()
+    chunks: list[list[str]] = [[]]
+    for term in ordered:
+        if chunks[-1] and sum(map(len, chunks[-1])) + len(term) > SCREEN_CHARS:
+            chunks.append([])
+        chunks[-1].append(term)
+    return tuple(LinearPattern("|".join(f"(?:{t})" for t in c), is_unicode=True, deferred=True) for c in chunks)
 
 
 #: an anchor outside a character class (crudely: any ^ not opening a class, $, \b, \B, \A, \z, \Z)
@@ -217,9 +239,16 @@ def authorship_statement(call: CheckCall) -> list[Hit]:
     hits: list[Hit] = []
     for zone in select_zones(article, call.zones):
         text = article.zone_text(zone)
-        if lex.agents.pattern is None or not lex.agents.search(text):
+        if lex.agents.pattern is None:
+            continue
+        # the sentences that name an agent, found in one pass over the zone: most sentences name none
+        named = [s for s, _ in lex.agents.find(text)]
+        if not named:
             continue
         for start, end in _windows(sentences(text)):
+            at = bisect.bisect_left(named, start)
+            if at == len(named) or named[at] >= end:
+                continue
             found = _statement(text, start, end, lex, call)
             if found is not None:
                 s, e, agent = found
