@@ -31,6 +31,7 @@ from rapidfuzz.distance import OSA
 from ..article.extract import split_host
 from .checks import CheckCall, Hit, check, select_zones
 from .patterns import LinearPattern
+from .prefilter import may_match, required_literals
 from ..models import Article, Zone
 from .registry import Registry, SourceEntry, normalise_name
 
@@ -38,20 +39,22 @@ __all__ = ["credit_on_proxy_host", "impostor_domain", "misspelled_credit", "outl
 
 _RUN = r"(?P<c>[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){0,2})"
 _RUN_MULTI = r"(?P<c>[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){1,2})"
-_CREDIT_CONTEXTS = tuple(
-    re.compile(p)
-    for p in (
-        r"\(" + _RUN + r"\)\s*(?:-|–|—|--)",
-        _RUN + r",?\s+(?:reports?|reported|news agency reported)\b",
-        r"\b(?:according to|told|via|cited by|quoted by|reported by|courtesy of|first published by|originally published by)\s+(?:the\s+)?" + _RUN,
-        r"(?i:\b(?:source|sources|credit|photo|image|video|reporting by|text)\s*[:/]\s*)" + _RUN,
-        r"(?:^|\s)[A-Z][a-z]+/" + _RUN + r"(?=\s+\d|\s*$)",
-        r"(?:^|\s)" + _RUN + r"/(?:[A-Z]|$)",
-        r"(?i:©\ufe0f?|\(c\)|copyright)\s*(?:©\ufe0f?\s*)?(?i:copyright\s*)?(?:(?:19|20)\d{2}\s*)?(?:[-–]\s*(?:19|20)\d{2}\s*)?[.,]?\s*(?:the\s+)?" + _RUN,
-        r"(?m:^)[ \t]*" + _RUN + r"[ \t]*(?:[.·•|–—-][ \t]*)(?:\d+[ \t]*(?i:min(?:ute)?s?|h(?:ou)?rs?|hours?|days?)[ \t]+(?i:ago)|\d{1,2}[ /.-]\w+[ /.-]\d{2,4})",
-        r"(?m:^)[ \t]*" + _RUN_MULTI + r"[ \t]*(?m:$)",
-    )
+#: (pattern, characters one of which a match needs): "(Reuters) -", "according to AFP", "Photo: Xinhua"...
+_CONTEXTS = (
+    (r"\(" + _RUN + r"\)\s*(?:-|–|—|--)", "("),
+    (_RUN + r",?\s+(?:reports?|reported|news agency reported)\b", ""),
+    (r"\b(?:according to|told|via|cited by|quoted by|reported by|courtesy of|first published by|originally published by)\s+(?:the\s+)?" + _RUN, ""),
+    (r"(?i:\b(?:source|sources|credit|photo|image|video|reporting by|text)\s*[:/]\s*)" + _RUN, ":/"),
+    (r"(?:^|\s)[A-Z][a-z]+/" + _RUN + r"(?=\s+\d|\s*$)", "/"),
+    (r"(?:^|\s)" + _RUN + r"/(?:[A-Z]|$)", "/"),
+    (r"(?i:©\ufe0f?|\(c\)|copyright)\s*(?:©\ufe0f?\s*)?(?i:copyright\s*)?(?:(?:19|20)\d{2}\s*)?(?:[-–]\s*(?:19|20)\d{2}\s*)?[.,]?\s*(?:the\s+)?" + _RUN, ""),
+    (r"(?m:^)[ \t]*" + _RUN + r"[ \t]*(?:[.·•|–—-][ \t]*)(?:\d+[ \t]*(?i:min(?:ute)?s?|h(?:ou)?rs?|hours?|days?)[ \t]+(?i:ago)|\d{1,2}[ /.-]\w+[ /.-]\d{2,4})", ""),
+    (r"(?m:^)[ \t]*" + _RUN_MULTI + r"[ \t]*(?m:$)", ""),
 )
+_CREDIT_CONTEXTS = tuple(re.compile(p) for p, _ in _CONTEXTS)
+#: what a zone must hold for each context to be worth trying: a word of its literal prefilter (None: no
+#: usable word) and one of its characters; most zones hold neither "report" nor a slash
+_CONTEXT_SCREENS = tuple((required_literals([p]), chars) for p, (_, chars) in zip(_CREDIT_CONTEXTS, _CONTEXTS))
 _ANYWHERE = re.compile(r"[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){0,2}")
 _BYLINE_SEGMENT = re.compile(r"[^|/·•,]+")
 _STOP_WORDS = {"the", "this", "that", "he", "she", "it", "they", "we", "officials", "police", "state", "local", "media"}
@@ -114,12 +117,15 @@ def _declined(text: str, name: str) -> bool:
 
 
 def _anywhere(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
-    """Every run of capitalised words, for long names misspelled outside credit positions."""
+    """Every run of two or three capitalised words, for long names (several words) misspelled outside
+    credit positions."""
     for zone in select_zones(article, zones):
         for match in _ANYWHERE.finditer(article.zone_text(zone)):
+            if " " not in match.group(0):
+                continue
             words = list(re.finditer(r"\S+", match.group(0)))
             for i, first in enumerate(words):
-                for last in words[i:]:
+                for last in words[i + 1 :]:
                     if first.group(0).casefold() not in _STOP_WORDS:
                         yield match.group(0)[first.start() : last.end()], zone.start + match.start() + first.start()
 
@@ -127,7 +133,9 @@ def _anywhere(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, i
 def _credit_candidates(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
     for zone in select_zones(article, zones):
         text = article.zone_text(zone)
-        for pattern in _CREDIT_CONTEXTS:
+        for pattern, (literals, chars) in zip(_CREDIT_CONTEXTS, _CONTEXT_SCREENS):
+            if (chars and not any(c in text for c in chars)) or not may_match(literals, text):
+                continue
             for match in pattern.finditer(text):
                 yield from _runs(match.group("c"), zone.start + match.start("c"))
         if zone.kind == "byline":
