@@ -120,8 +120,10 @@ _PERSON = re.compile(r"^(?:[A-Z]\.\s*)*[A-Z][a-z'’-]+(?:\s+(?:[A-Z]\.|[A-Z][a-
 def find_credits(text: str) -> list[str]:
     """The outlets and agencies the lines of ``text`` credit as the source of the story."""
     found: dict[str, str] = {}
+    # the forms whose words the text holds at all, read once: a line can hold no form its text lacks
+    forms = [(form, literals) for form, literals in zip(_FORMS, _form_literals(), strict=True) if may_match(literals, text)]
     for line in text.splitlines():
-        for name in _line_credits(line.strip()):
+        for name in _line_credits(line.strip(), forms):
             found.setdefault(name.casefold(), name)
     return list(found.values())
 
@@ -153,10 +155,10 @@ _LINK_CONTEXT = re.compile(
 _LINK_GENERIC = re.compile(r"^(?:here|this|link|original|the original|read more|click here|more|source|article|story)\b", re.I)
 
 
-def _line_credits(line: str) -> Iterator[str]:
+def _line_credits(line: str, forms: list[tuple[tuple[re.Pattern[str], str], tuple[Clauses, ...] | None]]) -> Iterator[str]:
     if not line or len(line) > 2000:
         return
-    for (pattern, how), literals in zip(_FORMS, _form_literals(), strict=True):
+    for (pattern, how), literals in forms:
         if not may_match(literals, line):
             continue  # most lines hold none of a form's words ("courtesy", "posted by"): skip its regex
         for match in pattern.finditer(line):
