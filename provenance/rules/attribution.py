@@ -44,6 +44,10 @@ _CONTEXTS = (
     (r"\(" + _RUN + r"\)\s*(?:-|–|—|--)", "("),
     (_RUN + r",?\s+(?:reports?|reported|news agency reported)\b", ""),
     (r"\b(?:according to|told|via|cited by|quoted by|reported by|courtesy of|first published by|originally published by)\s+(?:the\s+)?" + _RUN, ""),
+    # "according to" and "told" in other languages: "laut Reuters", "selon l'AFP", "według PAP"
+    (r"\b(?:laut|zufolge|selon|d'après|según|segundo|secondo|volgens|ifølge|enligt|według|согласно|menurut|theo)\s+(?:(?:der|dem|den|die|la|le|l'|el|o|a|il|de|het)\s*)?(?:(?:Nachrichtenagentur|agence|agencia|agência|agenzia|persbureau|nyhetsbyrån|agencji)\s+)?" + _RUN, ""),
+    # a name with a Turkish case ending: "Reuters'a açıklama yapan", "AFP'ye konuşan"
+    (_RUN + r"['’](?:a|e|ya|ye|na|ne|ın|in|un|ün|nın|nin|nun|nün|da|de|ta|te|dan|den|tan|ten)\b", "'’"),
     (r"(?i:\b(?:source|sources|credit|photo|image|video|reporting by|text)\s*[:/]\s*)" + _RUN, ":/"),
     (r"(?:^|\s)[A-Z][a-z]+/" + _RUN + r"(?=\s+\d|\s*$)", "/"),
     (r"(?:^|\s)" + _RUN + r"/(?:[A-Z]|$)", "/"),
