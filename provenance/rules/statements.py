@@ -25,8 +25,9 @@ tests itself because ``\\b`` does not separate Latin from CJK letters.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,7 +69,7 @@ class Lexicon:
             return []
         stop = len(text) if end is None else end
         spans = []
-        for s, e, _ in self.pattern.spans(text, start, stop):
+        for s, e in self._raw(text, start, stop):
             if e <= s or (_LATIN.match(text[s]) and s > 0 and _LATIN.match(text[s - 1])):
                 continue
             if not _is_word_end(text, e):
@@ -80,8 +81,45 @@ class Lexicon:
             spans.append((s, e))
         return spans
 
+    def _raw(self, text: str, start: int, stop: int) -> list[tuple[int, int]]:
+        """The matches of the terms, as the single pattern finds them: leftmost, the earlier term first
+        at one position, none inside another. A long list is run in its screens' pieces and merged."""
+        assert self.pattern is not None
+        if len(self.screens) <= 1:
+            return [(s, e) for s, e, _ in self.pattern.spans(text, start, stop)]
+        found = sorted(
+            (s, order, e) for order, screen in enumerate(self.screens) for s, e, _ in screen.spans(text, start, stop)
+        )
+        merged: list[tuple[int, int]] = []
+        for s, _, e in found:
+            if merged and (s == merged[-1][0] or s < merged[-1][1]):
+                continue  # an earlier piece's term matched here first, or a match already covers it
+            merged.append((s, e))
+        return merged
+
     def search(self, text: str) -> bool:
         return bool(self.find(text))
+
+    def regions(self, page: str, zones: Iterable[Zone]) -> list[Zone]:
+        """The zones of ``page`` that a term may occur in, from one pass of each screen over the page: a
+        page's menus, links and footers are dozens of zones, and screening each alone paid the engine's
+        call overhead dozens of times (2.4 ms a page on the Zyte pages)."""
+        if self.pattern is None:
+            return []
+        if not self.is_screenable:
+            return list(zones)
+        found = sorted((s, e) for screen in self.screens for s, e, _ in screen.spans(page))
+        if not found:
+            return []
+        starts = [s for s, _ in found]
+        reach = list(itertools.accumulate((e for _, e in found), max))  # the furthest end of the matches so far
+        kept = []
+        for zone in zones:
+            # a match overlaps the zone: the last one starting before its end reaches into it
+            at = bisect.bisect_left(starts, zone.end) - 1
+            if at >= 0 and reach[at] > zone.start:
+                kept.append(zone)
+        return kept
 
     def may_occur(self, text: str) -> bool:
         """False only when no term can be found in any piece of ``text``: one pass to skip a page."""
@@ -234,13 +272,10 @@ def authorship_statement(call: CheckCall) -> list[Hit]:
     """A sentence saying an agent of the ``agents`` list made this content (see the module docstring)."""
     lex = _lexicons(call)
     article = call.article
-    if not lex.agents.may_occur(article.page_text):
-        return []  # no agent named anywhere on the page
+    zones = lex.agents.regions(article.page_text, select_zones(article, call.zones))
     hits: list[Hit] = []
-    for zone in select_zones(article, call.zones):
+    for zone in zones:
         text = article.zone_text(zone)
-        if lex.agents.pattern is None:
-            continue
         # the sentences that name an agent, found in one pass over the zone: most sentences name none
         named = [s for s, _ in lex.agents.find(text)]
         if not named:
