@@ -535,11 +535,12 @@ def spam_block(call: CheckCall) -> list[Hit]:
     strong, weak = lexicon(call.texts("strong")), lexicon(call.texts("terms"))
     lines_lex, cues = lexicon(call.texts("line-terms")), lexicon(call.texts("cues"))
     article = call.article
-    if not any(lex.may_occur(article.page_text) for lex in (strong, weak, lines_lex)):
-        return []  # most pages: no spam term anywhere, and no zone need be read sentence by sentence
+    zones = select_zones(article, call.zones)
+    # the zones a term of any list may be in, screened in one pass over the page: most pages have none
+    candidates = {id(z) for lex in (strong, weak, lines_lex) for z in lex.regions(article.page_text, zones)}
     spam: list[tuple[Zone, list[tuple[int, int]]]] = []
     lines_only = True
-    for zone in select_zones(article, call.zones):
+    for zone in (z for z in zones if id(z) in candidates):
         found, by_lines = _spam_in(article.zone_text(zone), strong, weak, lines_lex, cues, call)
         if found:
             spam.append((zone, found))
