@@ -59,7 +59,9 @@ _CREDIT_CONTEXTS = tuple(re.compile(p) for p, _ in _CONTEXTS)
 #: what a zone must hold for each context to be worth trying: a word of its literal prefilter (None: no
 #: usable word) and one of its characters; most zones hold neither "report" nor a slash
 _CONTEXT_SCREENS = tuple((required_literals([p]), chars) for p, (_, chars) in zip(_CREDIT_CONTEXTS, _CONTEXTS))
-_ANYWHERE = re.compile(r"[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){0,2}")
+#: "The Wall Steet Journal's team": the name is what comes before the possessive
+_POSSESSIVE = re.compile(r"['’]s$")
+_ANYWHERE = re.compile(r"[A-Z][\w'’.-]*[\w](?:[ -][A-Z][\w'’.-]*[\w]){0,4}")  # names of up to five words
 _BYLINE_SEGMENT = re.compile(r"[^|/·•,]+")
 _STOP_WORDS = {"the", "this", "that", "he", "she", "it", "they", "we", "officials", "police", "state", "local", "media"}
 _COPYRIGHT = re.compile(
@@ -131,7 +133,8 @@ def _anywhere(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, i
             for i, first in enumerate(words):
                 for last in words[i + 1 :]:
                     if first.group(0).casefold() not in _STOP_WORDS:
-                        yield match.group(0)[first.start() : last.end()], zone.start + match.start() + first.start()
+                        run = _POSSESSIVE.sub("", match.group(0)[first.start() : last.end()])
+                        yield run, zone.start + match.start() + first.start()
 
 
 def _credit_candidates(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
@@ -459,7 +462,8 @@ def _imitates(label: str, real: str, affixes: set[str], shortest: int) -> bool:
         return len(real) >= shortest or "-" in real
     parts = label.split("-")
     if len(parts) > 1 and real in parts and all(p in affixes or p.isdigit() for p in parts if p != real):
-        return len(real) >= shortest
+        # the name and a filler word ("news-bbc", "bbc-news"): specific enough for a three-letter name
+        return len(real) >= 3
     for affix in affixes:
         if len(real) >= 5 and label in (real + affix, affix + real):
             return True

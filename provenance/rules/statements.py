@@ -229,6 +229,7 @@ _DISCLOSURE_PARAMS: dict[str, object] = {
     "caveats": (),
     "requests": (),
     "request-activities": (),
+    "tool-uses": (),
     "max-label-words": 1,
     "max-reference-to-verb": 120,
     "max-agent-to-verb": 80,
@@ -254,6 +255,7 @@ class _Lexicons:
     caveats: Lexicon
     requests: Lexicon
     request_activities: Lexicon
+    tool_uses: Lexicon
 
 
 def _lexicons(call: CheckCall) -> _Lexicons:
@@ -264,6 +266,7 @@ def _lexicons(call: CheckCall) -> _Lexicons:
         get("agents"), get("verbs"), get("references"), get("not-agents"), get("negations"), get("negations-after"),
         get("about"), get("before"), get("non-text"), get("label-words"), get("label-prefixes"), get("uses"),
         get("activities"), get("first-person"), get("caveats"), get("requests"), get("request-activities"),
+        get("tool-uses"),
     )  # fmt: skip
 
 
@@ -332,7 +335,7 @@ def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall)
                 if _is_clean(text, start, ref, verb, agent, lex):
                     return ref[0], max(verb[1], agent[1]), text[agent[0] : agent[1]]
             elif agent[1] <= verb[0] and ref[0] >= verb[1] and ref[0] - verb[1] <= 40 and verb[0] - agent[1] <= 60:
-                if _is_clean(text, start, agent, ref, agent, lex):
+                if _is_clean(text, start, agent, ref, agent, lex) and not _others_tool(text, start, agent, lex):
                     return agent[0], ref[1], text[agent[0] : agent[1]]
     used = _used_for(text, start, end, agents, lex)
     if used is not None:
@@ -409,6 +412,19 @@ def _asked_to(
         if activity is not None and _is_clean(text, start, request, activity, agent, lex):
             return request[0], activity[1], text[agent[0] : agent[1]]
     return None
+
+
+def _others_tool(text: str, start: int, agent: tuple[int, int], lex: _Lexicons) -> bool:
+    """"They used Llama 3 to generate these stories": the agent is someone's tool (``tool-uses`` right
+    before it) and no one in the publisher's voice (``first-person``: "we used AI to write this") is its user."""
+    before = text[max(start, agent[0] - 60) : agent[0]]
+    if not lex.tool_uses.search(before):
+        return False
+    lead = text[start : agent[0]]
+    return not (lex.first_person.search(lead) or _WE.search(lead))
+
+
+_WE = re.compile(r"\b(?:We|we|I)\b")
 
 
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
