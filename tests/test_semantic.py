@@ -242,3 +242,36 @@ def sentences_of_urdu(store: AuditStore) -> int:
 
     text = store.db.execute("SELECT text FROM articles WHERE language = 'ur'").fetchone()[0]
     return len(split_sentences(text))
+
+
+def test_two_runs_unpacking_the_language_model_at_once_share_one_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run that renames its folder second finds the other's in place and uses it; halves left by killed
+    runs go once they are an hour old, and a fresh one (a run unpacking now) stays."""
+    import os
+    import time
+
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    monkeypatch.setenv("PROVENANCE_CACHE", str(tmp_path))
+    stale, fresh = tmp_path / "langid-9-9.abc.part", tmp_path / "langid-9-9.def.part"
+    stale.mkdir()
+    fresh.mkdir()
+    hour_ago = time.time() - 7200
+    os.utime(stale, (hour_ago, hour_ago))
+    real_rename = os.rename
+
+    def other_run_first(source: str, target: str) -> None:
+        real_rename(source, str(source) + ".copy")  # the other run's folder, renamed into place first
+        real_rename(str(source) + ".copy", target)
+        Path(source).mkdir()
+        (Path(source) / "x").write_text("ours")
+        real_rename(source, target)  # ours: the folder is there and not empty
+
+    monkeypatch.setattr(language.os, "rename", other_run_first)
+    packed = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else Path(MODEL_DIR) / MODEL_FILE
+    folder = language._unpacked(packed)
+    assert folder.is_dir() and (folder / "ptc.npy").is_file()
+    assert not stale.exists() and fresh.exists()
+    assert [p.name for p in tmp_path.glob("langid-*") if not p.name.endswith(".part")] == [folder.name]

@@ -20,6 +20,7 @@ import lzma
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -98,13 +99,20 @@ def _unpacked(packed: Path) -> Path:
                 for key in _ARRAYS:
                     np.save(temporary / f"{key}.npy", data[key], allow_pickle=False)
         os.rename(temporary, target)  # whole or absent: a run killed meanwhile leaves no half model
-    except FileExistsError:
-        pass  # another run unpacked it meanwhile
+    except OSError:
+        if not target.is_dir():
+            raise
+        # another run unpacked it meanwhile (renaming onto its folder fails: the folder is not empty)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
     for old in cache.glob("langid-*"):
-        if old.name != name and not old.name.endswith(".part"):
+        # other versions' models, and the halves left by runs killed while unpacking (an hour old)
+        try:
+            if old.name == name or (old.name.endswith(".part") and time.time() - old.stat().st_mtime < 3600):
+                continue
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+        except OSError:
+            continue  # another run removed it first
     return target
 
 
