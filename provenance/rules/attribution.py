@@ -388,6 +388,8 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
                 real[:1] != label[:1] or abs(len(real) - len(label)) > 2
             ):
                 continue  # none of the ways _imitates knows: same, hyphen part, affixed, or two edits away
+            if real in affixes:
+                continue  # a generic word ("news" of news.cn) is every outlet's, no one's to imitate
             with_filler = label != real and real in parts  # pravda-fr, news-pravda
             if (real in shared and not with_filler) or not _imitates(label, real, affixes, shortest):
                 continue  # a name several outlets use is no one's to imitate alone (another suffix, a letter off)
@@ -462,19 +464,39 @@ def _imitates(label: str, real: str, affixes: set[str], shortest: int) -> bool:
         return len(real) >= shortest or "-" in real
     parts = label.split("-")
     if len(parts) > 1 and real in parts and all(p in affixes or p.isdigit() for p in parts if p != real):
-        # the name and a filler word ("news-bbc", "bbc-news"): specific enough for a three-letter name
-        return len(real) >= 3
+        # the name and a filler word ("news-bbc", "bbc-news") is specific enough for a three-letter name;
+        # with a number it is a station's ("abc-7", "nbc-4")
+        words = all(p in affixes for p in parts if p != real)
+        return len(real) >= (3 if words else shortest)
     for affix in affixes:
         if len(real) >= 5 and label in (real + affix, affix + real):
             return True
     if label[:1] != real[:1]:
         return False  # a typosquat keeps the first letter; "express" is not "lexpress"
+    if re.sub(r"\d+", "", label) == real or label.replace("-", "") == real.replace("-", ""):
+        return False  # a station's number ("fox4news", "nbc9news"), or the name's own hyphen moved
+    if _short_part_changed(label, real, affixes):
+        return False
     distance = OSA.distance(label, real)
     if distance == 1 and len(real) >= 6:
         return True
     if distance == 2 and len(real) >= 10:
         return True
     return distance == 1 and len(label) == len(real) and len(real) >= shortest and _confusable(label, real)
+
+
+def _short_part_changed(label: str, real: str, affixes: set[str]) -> bool:
+    """Whether the edits fall in the short distinctive part of a compound name: "ap" of "apnews", "nd" of
+    "nd-aktuell". Changing two or three letters of it gives another name ("amnews", "nrw-aktuell"), not a
+    look-alike of this one; a look-alike keeps that part and bends the rest."""
+    if "-" in real:
+        head, _, tail = real.partition("-")
+    else:
+        tail = next((a for a in affixes if len(a) >= 3 and real.endswith(a) and len(real) - len(a) <= 3), "")
+        head = real[: len(real) - len(tail)]
+    if not tail or len(head) > 3 or not label.endswith(tail):
+        return False
+    return not label.startswith(head)
 
 
 def _confusable(label: str, real: str) -> bool:
