@@ -123,7 +123,7 @@ def _declined(text: str, name: str) -> bool:
 
 
 def _anywhere(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
-    """Every run of two or three capitalised words, for long names (several words) misspelled outside
+    """Every run of two to five capitalised words, for long names (several words) misspelled outside
     credit positions."""
     for zone in select_zones(article, zones):
         for match in _ANYWHERE.finditer(article.zone_text(zone)):
