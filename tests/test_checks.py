@@ -374,20 +374,20 @@ def test_unresolved_anniversary_facts_are_trusted() -> None:
     ],
 )
 def test_lexicon_terms_run_on_re2_with_unicode_classes(terms: tuple[str, ...], text: str, found: list[str]) -> None:
-    from provenance.rules.statements import lexicon
+    from provenance.rules.lexicons import lexicon
 
     assert [text[s:e] for s, e in lexicon(terms).find(text)] == found
 
 
 def test_lexicon_offsets_within_a_piece_are_offsets_into_the_text() -> None:
-    from provenance.rules.statements import lexicon
+    from provenance.rules.lexicons import lexicon
 
     text = "casino casino. Then casino again."
     assert lexicon(("casino",)).find(text, 15, 27) == [(20, 26)]
 
 
 def test_a_lexicon_skips_a_page_only_when_no_piece_of_it_can_match() -> None:
-    from provenance.rules.statements import lexicon
+    from provenance.rules.lexicons import lexicon
 
     plain, anchored = lexicon(("casino", "[$€]\\d+")), lexicon(("^casino",))
     assert plain.is_screenable and not plain.may_occur("A quiet town council meeting.")
@@ -402,7 +402,7 @@ def test_a_long_lexicon_finds_in_pieces_what_its_single_pattern_finds() -> None:
     same spans as the whole alternation, where terms overlap, share a start or are cut words."""
     import yaml
 
-    from provenance.rules.statements import Lexicon, lexicon
+    from provenance.rules.lexicons import Lexicon, lexicon
 
     rule = Path(__file__).resolve().parents[1] / "rules" / "ai-disclosure" / "ai-disclosure-authorship-statement.yaml"
     terms = tuple(yaml.safe_load(rule.read_text(encoding="utf-8"))["params"]["agents"])
@@ -422,7 +422,7 @@ def test_a_long_lexicon_finds_in_pieces_what_its_single_pattern_finds() -> None:
 
 
 def test_lexicon_regions_are_the_zones_a_term_may_be_in() -> None:
-    from provenance.rules.statements import lexicon
+    from provenance.rules.lexicons import lexicon
 
     page = "Home | News | Sport\nThe council met on Monday.\nBest online casino bonus here\nContact us"
     zones = []

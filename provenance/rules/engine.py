@@ -44,7 +44,8 @@ import re2
 
 from . import attribution as _attribution  # noqa: F401  (registers its checks)
 from . import staleness as _staleness  # noqa: F401  (registers its check)
-from . import statements as _statements  # noqa: F401  (registers its checks)
+from . import spam as _spam  # noqa: F401  (registers its check)
+from . import statements as _statements  # noqa: F401  (registers its check)
 from . import patterns as patterns_module
 from .patterns import LinearPattern, PatternError, Span
 from ..cache import has_mark, set_mark

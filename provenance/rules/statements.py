@@ -1,4 +1,4 @@
-"""Checks that read what a sentence says, from lexicons kept in the rule's YAML.
+"""AI disclosures: a check that reads what a sentence says, from lexicons kept in the rule's YAML.
 
 - ``authorship-statement``: a sentence says that an agent (AI, a language
   model, an automated system, a machine translator...) wrote, generated,
@@ -16,203 +16,24 @@
   names no reference to the page, or asks a question, quotes the statement,
   negates it ("0% of this article", "not written by AI"), speaks of images
   or of how AI is used, or names the agent as someone else's tool.
-- ``term-block``: a block of injected spam terms (see its docstring).
 
-Every lexicon entry is a regular expression without lookarounds or
-backreferences (so that it runs on a linear-time engine too). Entries are
-case-insensitive unless they say ``(?-i:...)``; an entry that begins or ends
-with a Latin letter or digit only matches as a whole word, which the check
-tests itself because ``\\b`` does not separate Latin from CJK letters.
+The lexicons and their matching rules are in ``lexicons``.
 """
 
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..models import Article, Zone
 from .checks import CheckCall, Hit, check, select_zones
-from .patterns import LinearPattern
+from .lexicons import Lexicon, lexicon, list_params, quoted, sentences, word_count
 
-__all__ = ["Lexicon", "authorship_statement", "lexicon", "sentences", "spam_block"]
+__all__ = ["authorship_statement"]
 
-_LATIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
-#: (Each run of stops is tried from its start only: tried from every stop of a long run, it was quadratic.)
-_SENTENCE_END = re.compile(
-    r"(?<![.!?])[.!?]+[\"'”’)\]*_]*(?:\s+|$)|(?<![。！？۔।॥])[。！？۔।॥]+|\n\s*\n|\n(?=\s*[-*•>#|])"
-)
 _QUESTION = re.compile(r"[?？]\W*$")
-_OPENERS = "“«„「『‘"
-_SINGLE_OPEN = re.compile(r"(?:^|[\s(\[])'(?=\w|$)")
-_SINGLE_CLOSE = re.compile(r"(?<=\w)'(?=[\s).,;:!?\]]|$)")
-_CLOSERS = "”»」』’"
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
-
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    """One list of terms as a single pattern, and each alternative alone (to retry a cut word)."""
-
-    pattern: LinearPattern | None
-    parts: tuple[str, ...] = ()
-    #: whether a match in a piece of a text is a match in the whole text (no term is anchored)
-    is_screenable: bool = True
-    #: the terms in patterns of a few hundred characters, for ``may_occur``: RE2 runs one long alternation
-    #: (case folded, Unicode classes) over ten times slower than its pieces, whose automata stay small
-    screens: tuple[LinearPattern, ...] = ()
-
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-        """The whole-word spans of the terms in ``text[start:end]``."""
-        if self.pattern is None:
-            return []
-        stop = len(text) if end is None else end
-        spans = []
-        for s, e in self._raw(text, start, stop):
-            if e <= s or (_LATIN.match(text[s]) and s > 0 and _LATIN.match(text[s - 1])):
-                continue
-            if not _is_word_end(text, e):
-                # "assiste" in "assisted": another alternative may match the whole word
-                ends = [_alternative(a).match_end(text, s, stop) for a in self.parts]
-                e = max((end for end in ends if end is not None and end > s and _is_word_end(text, end)), default=-1)
-                if e < 0:
-                    continue
-            spans.append((s, e))
-        return spans
-
-    def _raw(self, text: str, start: int, stop: int) -> list[tuple[int, int]]:
-        """The matches of the terms, as the single pattern finds them: leftmost, the earlier term first
-        at one position, none inside another. A long list is run in its screens' pieces and merged."""
-        assert self.pattern is not None
-        if len(self.screens) <= 1:
-            return [(s, e) for s, e, _ in self.pattern.spans(text, start, stop)]
-        found = sorted(
-            (s, order, e) for order, screen in enumerate(self.screens) for s, e, _ in screen.spans(text, start, stop)
-        )
-        merged: list[tuple[int, int]] = []
-        for s, _, e in found:
-            if merged and (s == merged[-1][0] or s < merged[-1][1]):
-                continue  # an earlier piece's term matched here first, or a match already covers it
-            merged.append((s, e))
-        return merged
-
-    def search(self, text: str) -> bool:
-        return bool(self.find(text))
-
-    def regions(self, page: str, zones: Iterable[Zone]) -> list[Zone]:
-        """The zones of ``page`` that a term may occur in, from one pass of each screen over the page: a
-        page's menus, links and footers are dozens of zones, and screening each alone paid the engine's
-        call overhead dozens of times (2.4 ms a page on the Zyte pages)."""
-        if self.pattern is None:
-            return []
-        if not self.is_screenable:
-            return list(zones)
-        found = sorted((s, e) for screen in self.screens for s, e, _ in screen.spans(page))
-        if not found:
-            return []
-        starts = [s for s, _ in found]
-        reach = list(itertools.accumulate((e for _, e in found), max))  # the furthest end of the matches so far
-        kept = []
-        for zone in zones:
-            # a match overlaps the zone: the last one starting before its end reaches into it
-            at = bisect.bisect_left(starts, zone.end) - 1
-            if at >= 0 and reach[at] > zone.start:
-                kept.append(zone)
-        return kept
-
-    def may_occur(self, text: str) -> bool:
-        """False only when no term can be found in any piece of ``text``: one pass to skip a page."""
-        if self.pattern is None:
-            return False
-        return not self.is_screenable or any(screen.search(text) is not None for screen in self.screens)
-
-
-@lru_cache(maxsize=256)
-def lexicon(terms: tuple[str, ...]) -> Lexicon:
-    """The terms of a rule's list as one case-insensitive RE2 pattern (longest alternatives first)."""
-    if not terms:
-        return Lexicon(None)
-    ordered = sorted(terms, key=len, reverse=True)
-    parts = tuple(part for term in ordered for part in _top_level(term))
-    screenable = not any(_ANCHOR.search(term) for term in terms)
-    # compiled when first searched: most pages never reach most lists
-    pattern = LinearPattern("|".join(f"(?:{t})" for t in ordered), is_unicode=True, deferred=True)
-    return Lexicon(pattern, parts, screenable, _screens(ordered) or (pattern,))
-
-
-#: Source characters per screening pattern. On 300 news bodies, the AI-disclosure rule's 52 agents screen
-#: a page in 0.69 ms as one pattern and 0.04 ms in patterns of 600 characters (its references: 0.91 and
-#: 0.06 ms); a list shorter than this stays one pattern, as scanning a page twice costs more.
-SCREEN_CHARS = 600
-
-
-def _screens(ordered: list[str]) -> tuple[LinearPattern, ...]:
-    """The terms in patterns of about ``SCREEN_CHARS`` source characters, when they need more than one."""
-    if sum(map(len, ordered)) <= SCREEN_CHARS:
-        return ()
-    chunks: list[list[str]] = [[]]
-    for term in ordered:
-        if chunks[-1] and sum(map(len, chunks[-1])) + len(term) > SCREEN_CHARS:
-            chunks.append([])
-        chunks[-1].append(term)
-    return tuple(LinearPattern("|".join(f"(?:{t})" for t in c), is_unicode=True, deferred=True) for c in chunks)
-
-
-#: an anchor outside a character class (crudely: any ^ not opening a class, $, \b, \B, \A, \z, \Z)
-_ANCHOR = re.compile(r"(?<!\[)\^|\$(?![^\[]*\])|\\[bBAzZ]")
-
-
-@lru_cache(maxsize=4096)
-def _alternative(part: str) -> LinearPattern:
-    """One alternative of a lexicon alone, compiled when a match first needs it."""
-    return LinearPattern(part, is_unicode=True)
-
-
-def _lists(params: dict[str, object]) -> tuple[str, ...]:
-    """The list params of a check: every one is a lexicon of patterns."""
-    return tuple(name for name, default in params.items() if isinstance(default, tuple))
-
-
-def _top_level(term: str) -> list[str]:
-    """``term`` cut at its top-level ``|``."""
-    parts, depth, escaped, last = [], 0, False, 0
-    for index, char in enumerate(term):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(term[last:index])
-            last = index + 1
-    parts.append(term[last:])
-    return [p for p in parts if p]
-
-
-def _is_word_end(text: str, end: int) -> bool:
-    return not (_LATIN.match(text[end - 1]) and end < len(text) and _LATIN.match(text[end]))
-
-
-def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Spans of the sentences of ``text``: split at sentence ends, blank lines and list items."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        if text[start:end].strip():
-            yield start, end
-        start = end
-    if text[start:].strip():
-        yield start, len(text)
-
-
-# AI disclosures ---------------------------------------------------------------------------
 
 _DISCLOSURE_PARAMS: dict[str, object] = {
     "agents": (),
@@ -273,7 +94,7 @@ def _lexicons(call: CheckCall) -> _Lexicons:
     )  # fmt: skip
 
 
-@check("authorship-statement", _DISCLOSURE_PARAMS, ("agent",), patterns=_lists(_DISCLOSURE_PARAMS))
+@check("authorship-statement", _DISCLOSURE_PARAMS, ("agent",), patterns=list_params(_DISCLOSURE_PARAMS))
 def authorship_statement(call: CheckCall) -> list[Hit]:
     """A sentence saying an agent of the ``agents`` list made this content (see the module docstring)."""
     lex = _lexicons(call)
@@ -456,19 +277,7 @@ def _is_clean(text: str, start: int, first: tuple[int, int], last: tuple[int, in
         return False
     if lex.non_text.search(text[first[0] : high + 12]):
         return False
-    return not _quoted(text[start:low])
-
-
-def _quoted(prefix: str) -> bool:
-    """Whether ``prefix`` leaves a quotation open."""
-    opened = sum(prefix.count(c) for c in _OPENERS) - sum(1 for i, c in enumerate(prefix) if c in _CLOSERS and _closes(prefix, i))
-    singles = len(_SINGLE_OPEN.findall(prefix)) - len(_SINGLE_CLOSE.findall(prefix))
-    return opened > 0 or singles > 0 or prefix.count('"') % 2 == 1
-
-
-def _closes(text: str, index: int) -> bool:
-    nxt = text[index + 1 : index + 2]
-    return text[index] != "’" or not nxt.isalpha()
+    return not quoted(text[start:low])
 
 
 def _is_label(
@@ -499,172 +308,8 @@ def _is_label(
         for i in range(max(s, start), min(e, end)):
             chars[i - start] = " "
     rest = "".join(chars)
-    return _word_count(rest) <= call.number("max-label-words")
+    return word_count(rest) <= call.number("max-label-words")
 
 
 _ASIDE = re.compile(r"\([^()]{0,40}\)")
 _HOST_SUFFIX = re.compile(r"\.(?:com|ai|io|org|net)\b")
-
-
-def _word_count(text: str) -> int:
-    """Words of a text, a CJK character counting as half a word."""
-    return len(_WORD.findall(_CJK.sub(" ", text))) + len(_CJK.findall(text)) // 2
-
-
-# Injected spam ----------------------------------------------------------------------------
-
-_LINE_SPLIT = re.compile(r"\n|\s[|｜•·]\s|\u00a0{2,}")
-_SPAM_PARAMS: dict[str, object] = {
-    "strong": (),
-    "terms": (),
-    "line-terms": (),
-    "cues": (),
-    "min-terms": 3,
-    "max-line-words": 3,
-    "min-prose-words": 12,
-    "determiners": (),
-}
-
-
-@check("spam-block", _SPAM_PARAMS, ("terms", "count"), patterns=_lists(_SPAM_PARAMS))
-def spam_block(call: CheckCall) -> list[Hit]:
-    """Injected spam: a commercial spam phrase, a link line, or a list of spam terms.
-
-    - a ``strong`` phrase ("slot gacor", "buy cialis", "replica watches",
-      "澳门威尼斯人") fires alone, in a list or inserted in a sentence, unless
-      its sentence is prose (``min-prose-words`` words or more) that carries a
-      reporting ``cue`` (police, a hack, a warning, a price: news about spam),
-      and in prose a phrase after one of the ``determiners`` ("another fake
-      Rolex") names a thing rather than stands as link text;
-    - a ``line-terms`` phrase fires when it makes a line on its own (a link:
-      "wordpress themes", "casino online"), with at most ``max-line-words``
-      other words;
-    - ``terms`` fire together: ``min-terms`` distinct ones, or two lines or
-      more of a list of short lines most of which hold one, in a block with
-      no cue.
-
-    A page whose only spam is one ``line-terms`` phrase, written as a menu item
-    ("Sports Betting", "Online casinos") in its menus, links or footer,
-    names a section of the site: news sites have betting sections. Injected
-    links come several at a time, or as bare keywords ("casino online").
-
-    A block whose terms are half or more in the article's body is on topic
-    (the tags of a story about casinos) and does not fire.
-    """
-    strong, weak = lexicon(call.texts("strong")), lexicon(call.texts("terms"))
-    lines_lex, cues = lexicon(call.texts("line-terms")), lexicon(call.texts("cues"))
-    article = call.article
-    zones = select_zones(article, call.zones)
-    # the zones a term of any list may be in, screened in one pass over the page: most pages have none
-    candidates = {id(z) for lex in (strong, weak, lines_lex) for z in lex.regions(article.page_text, zones)}
-    spam: list[tuple[Zone, list[tuple[int, int]]]] = []
-    lines_only = True
-    for zone in (z for z in zones if id(z) in candidates):
-        found, by_lines = _spam_in(article.zone_text(zone), strong, weak, lines_lex, cues, call)
-        if found:
-            spam.append((zone, found))
-            lines_only = lines_only and by_lines
-    if spam and lines_only and _one_section_name(article, spam):
-        return []
-    hits: list[Hit] = []
-    for zone, found in spam:
-        text = article.zone_text(zone)
-        terms = list(dict.fromkeys(_phrase(text[s:e]) for s, e in found))
-        if _on_topic(article, [z for z, _ in spam], terms):
-            continue
-        start, end = found[0][0], max(e for _, e in found)
-        shown = ", ".join(terms[:3])
-        hits.append(Hit(text[start:end], zone.start + start, zone.start + end, {"terms": shown, "count": str(len(terms))}))
-    return hits
-
-
-def _spam_in(
-    text: str, strong: Lexicon, weak: Lexicon, lines_lex: Lexicon, cues: Lexicon, call: CheckCall
-) -> tuple[list[tuple[int, int]], bool]:
-    """The spam spans of one zone, and whether they are all ``line-terms`` lines."""
-    found: list[tuple[int, int]] = []
-    prose_words = call.number("min-prose-words")
-    determiners = lexicon(call.texts("determiners"))
-    for start, end in sentences(text):
-        spans = [(s, e) for s, e in strong.find(text, start, end) if not _quoted(text[start:s])]
-        if _word_count(text[start:end]) >= prose_words:
-            # a cue inside a spam phrase ("Google" in "embed google maps generator") reports nothing
-            if any(not any(s <= c < e for s, e in spans) for c, _ in cues.find(text, start, end)):
-                continue
-            # in prose, "another fake Rolex" names a thing; injected link text stands bare
-            spans = [(s, e) for s, e in spans if not _follows(text, start, s, determiners)]
-        found += spans
-    by_lines = not found
-    lines = _lines(text)
-    for start, end in lines:
-        for s, e in lines_lex.find(text, start, end):
-            other = _word_count(text[start:s]) + _word_count(text[e:end])
-            if other <= call.number("max-line-words"):
-                found.append((s, e))
-    if found:
-        return sorted(found), by_lines
-    spans = weak.find(text)
-    if not spans or cues.search(text):
-        return [], False
-    distinct = {_phrase(text[s:e]) for s, e in spans}
-    with_terms = [line for line in lines if weak.find(text, *line)]
-    is_list = len(with_terms) >= 2 and len(with_terms) >= 0.6 * len(lines) and all(
-        _word_count(text[s:e]) <= 8 for s, e in lines
-    )
-    if len(distinct) >= call.number("min-terms") or is_list:
-        return spans, False
-    return [], False
-
-
-#: Zones of the site's own furniture, where a section of the site is named.
-_FURNITURE = frozenset({"navigation", "related", "footer", "boilerplate", "banner", "masthead"})
-
-
-def _one_section_name(article: Article, spam: list[tuple[Zone, list[tuple[int, int]]]]) -> bool:
-    """Whether the spam lines of a page are one phrase, always in the site's furniture and written as a
-    menu item ("Sports Betting", "Sports betting"), as the site's own menus name its sections."""
-    phrases = set()
-    for zone, found in spam:
-        text = article.zone_text(zone)
-        for s, e in found:
-            shown = text[s:e].lstrip()
-            if zone.kind not in _FURNITURE or not shown or not shown[0].isupper():
-                return False
-            phrases.add(_phrase(shown))
-    return len(phrases) == 1
-
-
-def _phrase(text: str) -> str:
-    """A spam phrase as compared and shown: case-folded, single-spaced."""
-    return " ".join(text.casefold().split())
-
-
-def _follows(text: str, start: int, at: int, words: Lexicon) -> bool:
-    """Whether the word just before ``at`` (in the sentence from ``start``) is one of ``words``."""
-    end = at
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    begin = end
-    while begin > start and not text[begin - 1].isspace():
-        begin -= 1
-    if end == at or begin == end:  # no space before ``at``, or no word before the space
-        return False
-    word = text[begin:end]
-    return any(s == 0 and e == len(word) for s, e in words.find(word))
-
-
-def _lines(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for match in _LINE_SPLIT.finditer(text):
-        if text[start : match.start()].strip():
-            spans.append((start, match.start()))
-        start = match.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
-
-
-def _on_topic(article: Article, spam: list[Zone], terms: list[str]) -> bool:
-    """Whether half the terms or more are also in the article's body outside the spam blocks."""
-    body = " ".join(article.zone_text(z) for z in article.zones if z.kind == "body" and z not in spam).casefold()
-    return sum(1 for term in terms if term in body) * 2 >= len(terms)
