@@ -73,7 +73,7 @@ class Record:
     split: str
     seen_at: str
     negative_for: str | None = None
-    collection: int = 1  # 1: the first gathering; 2: the second, measured before any rule saw it
+    collection: int = 1  # 1: the first gathering; each later one was measured before any rule saw it
 
 
 @dataclass
@@ -246,13 +246,22 @@ def render(tallies: dict[tuple[str, str], Tally], neutral: list[str], show_misse
     return "\n".join(lines)
 
 
+#: The sets of real pages a run may add: (option, where under --shared, what it is, its measure).
+_PAGE_SETS: tuple[tuple[str, Path, str, Callable[[Path, RuleSet], tuple[int, list[str]]]], ...] = (
+    ("zyte", Path("corpus") / "extraction-zyte", "Zyte corpus", zyte_flags),
+    ("htmldate", Path("corpus") / "dates-htmldate", "dates corpus", htmldate_flags),
+    ("rated_domains", Path("reference") / "domain_pc1.csv", "rated domains", rated_domain_flags),
+)
+_PAGE_SET_NAMES = {"zyte": "Zyte", "htmldate": "Dates corpus"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--show-misses", action="store_true", help="list missed statements and false flags")
     parser.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
     parser.add_argument("--rated-domains", action="store_true", help="impostor flags on 11,520 rated news domains")
-    parser.add_argument("--collection", type=int, help="only the records of this gathering (1 or 2)")
+    parser.add_argument("--collection", type=int, help="only the records of this gathering (1 to 4)")
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the statement files")
     parser.add_argument("--zyte", action="store_true", help="also list every flag on the 181 real Zyte pages")
     parser.add_argument("--htmldate", action="store_true", help="also list every flag on the 799 real dates pages")
@@ -264,51 +273,31 @@ def main(argv: list[str] | None = None) -> int:
         if (args.split is None or r.split == args.split) and (args.collection is None or r.collection == args.collection)
     ]
     tallies, neutral = evaluate(records, rules)
-    zyte: tuple[int, list[str]] | None = None
-    if args.zyte:
-        if not (args.shared / "corpus" / "extraction-zyte").is_dir():
-            print(f"error: no Zyte corpus under {args.shared}", file=sys.stderr)
-            return 2
-        zyte = zyte_flags(args.shared, rules)
-    dates: tuple[int, list[str]] | None = None
-    if args.htmldate:
-        if not (args.shared / "corpus" / "dates-htmldate").is_dir():
-            print(f"error: no dates corpus under {args.shared}", file=sys.stderr)
-            return 2
-        dates = htmldate_flags(args.shared, rules)
-    rated: tuple[int, list[str]] | None = None
-    if args.rated_domains:
-        if not (args.shared / "reference" / "domain_pc1.csv").is_file():
-            print(f"error: no rated domains under {args.shared}", file=sys.stderr)
-            return 2
-        rated = rated_domain_flags(args.shared, rules)
+    found: dict[str, tuple[int, list[str]]] = {}
+    for option, where, what, measure in _PAGE_SETS:
+        if getattr(args, option):
+            if not (args.shared / where).exists():
+                print(f"error: no {what} under {args.shared}", file=sys.stderr)
+                return 2
+            found[option] = measure(args.shared, rules)
     if args.json:
         out: dict[str, object] = {
             f"{c}/{s}": {"precision": t.precision, "recall": t.recall, "tp": t.tp, "fn": t.fn, "fp": t.fp, "tn": t.tn}
             for (c, s), t in tallies.items()
         }
         out["neutral_flags"] = len(neutral)
-        if zyte is not None:
-            out["zyte"] = {"pages": zyte[0], "flags": zyte[1]}
-        if dates is not None:
-            out["htmldate"] = {"pages": dates[0], "flags": dates[1]}
-        if rated is not None:
-            out["rated_domains"] = {"domains": rated[0], "flags": rated[1]}
+        for option, (count, flagged) in found.items():
+            out[option] = {"domains" if option == "rated_domains" else "pages": count, "flags": flagged}
         print(json.dumps(out, indent=2))
         return 0
     print(render(tallies, neutral, args.show_misses))
-    if zyte is not None:
-        print(f"\nZyte pages: {zyte[0]}, flags of the three categories: {len(zyte[1])}")
-        for item in zyte[1]:
-            print("  " + item)
-    if dates is not None:
-        print(f"\nDates corpus pages: {dates[0]}, flags of the three categories: {len(dates[1])}")
-        for item in dates[1]:
-            print("  " + item)
-    if rated is not None:
-        high = sum(1 for item in rated[1] if float(item.split()[0]) >= 0.5)
-        print(f"\nRated domains: {rated[0]}, impostor flags: {len(rated[1])} ({high} on domains scored 0.5 or more)")
-        for item in rated[1]:
+    for option, (count, flagged) in found.items():
+        if option == "rated_domains":
+            high = sum(1 for item in flagged if float(item.split()[0]) >= 0.5)
+            print(f"\nRated domains: {count}, impostor flags: {len(flagged)} ({high} on domains scored 0.5 or more)")
+        else:
+            print(f"\n{_PAGE_SET_NAMES[option]} pages: {count}, flags of the three categories: {len(flagged)}")
+        for item in flagged:
             print("  " + item)
     return 0
 
