@@ -481,11 +481,6 @@ CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
     VALUES ('delete', old.id, old.title, old.byline, old.site_name, old.text);
 END;
 
-CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-    INSERT INTO articles_fts (rowid, title, byline, site_name, text)
-    VALUES (new.id, new.title, new.byline, new.site_name, new.text);
-END;
-
 CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, byline, site_name, text ON articles BEGIN
     INSERT INTO articles_fts (articles_fts, rowid, title, byline, site_name, text)
     VALUES ('delete', old.id, old.title, old.byline, old.site_name, old.text);

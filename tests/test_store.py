@@ -124,3 +124,48 @@ def test_upgrade_keeps_fact_sentences_and_zone_search(tmp_path: Path, monkeypatc
     store.db.execute("INSERT INTO zone_search (zone_search) VALUES ('integrity-check')")
     assert store.db.execute("SELECT count(*) FROM zone_search WHERE text LIKE '%蜘蛛池%'").fetchone()[0] == 0
     store.close()
+
+
+def _indexed(store: AuditStore, word: str) -> list[int]:
+    return [r[0] for r in store.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid", [word])]
+
+
+def test_search_indexes_are_written_at_commit_and_forget_what_was_rolled_back(tmp_path: Path) -> None:
+    """Articles and zones are indexed in bulk when the transaction commits; a savepoint rolled back
+    (the same input given twice) leaves nothing in either index, even when its ids are used again."""
+    from provenance.article.extract import extract_article
+    from provenance.article.fingerprint import fingerprint_article
+    from provenance.models import Article, Document, Fingerprint
+
+    def article(name: str, body: str) -> tuple[Article, Fingerprint]:
+        page = f"Home | World | Sport\n{body}\nCasino online | slot gacor | judi bola\n"
+        extracted = extract_article(Document(name, "text", page, name * 8))
+        return extracted, fingerprint_article(extracted)
+
+    now = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+    store = AuditStore.open(tmp_path / "audit.db")
+    run_id = store.start_run("audit", ["a.txt", "b.txt", "c.txt"], "test", now)
+    first = article("a.txt", "Harbour officials in Kettleby approved the saltmarsh dredging plan on Tuesday after a long debate.")
+    gone = article("b.txt", "The Quaywater derby ended level after a late equaliser from the visiting captain on Saturday night.")
+    kept = article("c.txt", "Ferry crews in Velsund walked out over rosters, stranding hundreds of commuters on Monday morning.")
+    with store.transaction():
+        a = store.add_article(run_id, first[0], first[1], now)
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.add_article(run_id, gone[0], gone[1], now)
+                raise RuntimeError("stored twice")
+        c = store.add_article(run_id, kept[0], kept[1], now)
+        assert _indexed(store, "saltmarsh") == []  # not yet: indexed at commit
+    assert c == a + 1  # the rolled-back article's id was used again
+    assert _indexed(store, "saltmarsh") == [a]
+    assert _indexed(store, "velsund") == [c]
+    assert _indexed(store, "quaywater") == []
+    spam = store.db.execute("SELECT article_id FROM zone_search WHERE text LIKE '%slot gacor%' ORDER BY article_id").fetchall()
+    assert spam == [(a,), (c,)]
+    # outside a transaction of the store, an article is indexed at once
+    store.add_article(run_id, gone[0], gone[1], now)
+    store.db.conn.commit()
+    assert len(_indexed(store, "quaywater")) == 1
+    store.db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    store.db.execute("INSERT INTO zone_search (zone_search) VALUES ('integrity-check')")
+    store.close()

@@ -68,9 +68,9 @@ class ArticlesStore(StoreBase):
             [(article_id, z.kind, z.start, z.end) for z in article.zones],
         )
         zone_ids = [row[0] for row in self.db.execute("SELECT id FROM zones WHERE article_id = ? ORDER BY id", [article_id])]
-        self.db.conn.executemany(
-            "INSERT INTO zone_search (rowid, article_id, kind, text) VALUES (?, ?, ?, ?)",
-            [(zone_id, article_id, z.kind, article.zone_text(z)) for zone_id, z in zip(zone_ids, article.zones, strict=True)],
+        self._pending_articles.append(article_id)
+        self._pending_zones.extend(
+            (zone_id, article_id, z.kind, article.zone_text(z)) for zone_id, z in zip(zone_ids, article.zones, strict=True)
         )
         self.db.execute(
             "INSERT INTO fingerprints (article_id, recipe_id, content_hash, minhash, token_count, shingle_count,"
@@ -85,6 +85,8 @@ class ArticlesStore(StoreBase):
                 fingerprint.anchor_minhash,
             ],
         )
+        if not self._depth:  # written outside a transaction of the store: indexed at once
+            self.flush_search()
         return article_id
 
     def _source_id(self, article: Article, stamp: str) -> int | None:

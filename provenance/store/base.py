@@ -20,6 +20,7 @@ lock to write in the middle of a transaction, which SQLite refuses at once
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -94,6 +95,12 @@ class StoreBase:
         self.db = db
         self.path = path
         self._recipes: dict[str, int] = {}
+        self._depth = 0
+        # Rows of the full-text indexes, written in one statement per index when the transaction
+        # commits: FTS5 flushes its pending terms at every statement of a transaction with
+        # savepoints, which cost 1.2 ms an article written row by row against 0.4 ms in bulk.
+        self._pending_articles: list[int] = []
+        self._pending_zones: list[tuple[int, int, str, str]] = []
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False) -> Self:
@@ -140,19 +147,46 @@ class StoreBase:
     def transaction(self) -> Iterator[None]:
         """A write transaction (``BEGIN IMMEDIATE``), or a savepoint when one is already open."""
         conn = self.db.conn
-        if conn.in_transaction:
-            with self.db.atomic():
-                yield
-            return
-        conn.execute("BEGIN IMMEDIATE")
+        marks = len(self._pending_articles), len(self._pending_zones)
+        self._depth += 1
         try:
-            yield
-        except BaseException:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        else:
-            conn.execute("COMMIT")
+                try:
+                    with self.db.atomic():
+                        yield
+                except BaseException:
+                    del self._pending_articles[marks[0]:], self._pending_zones[marks[1]:]
+                    raise
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.flush_search()
+            except BaseException:
+                self._pending_articles.clear()
+                self._pending_zones.clear()
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+        finally:
+            self._depth -= 1
+
+    def flush_search(self) -> None:
+        """Index the articles and zones written since the last flush in the full-text indexes."""
+        if self._pending_articles:
+            self.db.execute(
+                "INSERT INTO articles_fts (rowid, title, byline, site_name, text)"
+                " SELECT id, title, byline, site_name, text FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(self._pending_articles)],
+            )
+            self._pending_articles.clear()
+        if self._pending_zones:
+            self.db.conn.executemany(
+                "INSERT INTO zone_search (rowid, article_id, kind, text) VALUES (?, ?, ?, ?)", self._pending_zones
+            )
+            self._pending_zones.clear()
 
 
 def utc_text(now: dt.datetime) -> str:

@@ -147,6 +147,9 @@ def load_parquet(directory: str | Path, store: AuditStore) -> dict[str, int]:
                 store.db.conn.executemany(insert, rows)
                 count += len(rows)
             loaded[table] = count
+        if loaded.get("articles"):
+            store.db.execute("INSERT INTO articles_fts (rowid, title, byline, site_name, text)"
+                             " SELECT id, title, byline, site_name, text FROM articles")
         if loaded.get("zones"):
             # the store fills the trigram index of zones as it writes them; here, from the loaded pages
             store.db.execute(
