@@ -275,3 +275,21 @@ def test_two_runs_unpacking_the_language_model_at_once_share_one_folder(
     assert folder.is_dir() and (folder / "ptc.npy").is_file()
     assert not stale.exists() and fresh.exists()
     assert [p.name for p in tmp_path.glob("langid-*") if not p.name.endswith(".part")] == [folder.name]
+
+
+def test_token_ids_read_word_by_word_are_the_ids_of_the_whole_text() -> None:
+    """Words are tokenized once and looked up after that; the ids must be the tokenizer's own."""
+    from provenance.corpus.semantic import _model
+
+    tokens, _table = _model()
+    assert tokens.by_word  # the bundled tokenizer allows it; another one is read whole
+    texts = [
+        ORIGINAL, PARAPHRASE, "", " ", "  double  spaces and a trailing one ", "   leading", "tab\there\nnew line\n\n para",
+        "a literal ▁ mark and ▁▁ two", "emoji 🎉🎉 then 中文字符 and عربي and Ελληνικά", "x" * 500, "end with a space ",
+        "Xinhua credits Xinhue, ‘quoted’ — dashes… and $4.5bn (12%)",
+    ]
+    for text in texts:
+        whole = tokens.tokenizer.encode(text, add_special_tokens=False).ids if text else []
+        assert tokens.ids([text]) == [whole], repr(text)
+    # in one batch, and again from the cache
+    assert tokens.ids(texts) == tokens.ids(list(reversed(texts)))[::-1]
