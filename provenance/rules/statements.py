@@ -266,7 +266,8 @@ def _is_named_body(agent: tuple[int, int], named: list[tuple[int, int]]) -> bool
 def _is_clean(text: str, start: int, first: tuple[int, int], last: tuple[int, int], agent: tuple[int, int], lex: _Lexicons) -> bool:
     """No negation, aboutness or reported speech around the statement, and not inside quotes."""
     low, high = min(first[0], agent[0]), max(last[1], agent[1])
-    between = text[first[1] : last[0]]
+    # up to the agent when it comes last: "rédigé par un humain, sans assistance d'IA"
+    between = text[first[1] : max(last[0], agent[0])]
     if lex.negations.search(between) or lex.about.search(between):
         return False
     if lex.negations.search(text[max(start, low - 25) : low]):
