@@ -40,7 +40,12 @@ def _marks() -> str:
     """The combining marks (vowel signs, viramas, accents) as a character class body: ``\\w`` leaves them out,
     so "மூலம்" or "हिंदी" would read as several words."""
     codes = [c for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")]
-    runs = [list(g) for _, g in itertools.groupby(codes, key=lambda c, n=itertools.count(): c - next(n))]
+    runs: list[list[int]] = []
+    for code in codes:
+        if runs and runs[-1][-1] == code - 1:
+            runs[-1].append(code)
+        else:
+            runs.append([code])
     return "".join(f"\\u{r[0]:04x}-\\u{r[-1]:04x}" if len(r) > 1 else f"\\u{r[0]:04x}" for r in runs)
 
 
