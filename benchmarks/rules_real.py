@@ -62,6 +62,7 @@ CATEGORIES = ("ai-disclosure", "attribution", "seo-spam")
 FILES = {"ai-disclosure": "ai_disclosure.jsonl", "attribution": "attribution.jsonl", "seo-spam": "seo_spam.jsonl"}
 SPLITS = ("train", "test")
 _DOMAIN_ONLY = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", re.IGNORECASE)  # host names are case-insensitive ("NYTimes.com.co")
+_SITE_URL = re.compile(r"^https?://|/$", re.IGNORECASE)  # "http://www.ukrinform.info/" is the site www.ukrinform.info
 _BR = "\u2028"  # stands for a line break inside one paragraph until the HTML is rendered
 
 
@@ -107,10 +108,16 @@ def load_records(folder: Path = DATA) -> list[Record]:
     return records
 
 
+def _site(text: str) -> str | None:
+    """The host of a statement that is only a site: a bare domain, or a URL with nothing after the host."""
+    bare = _SITE_URL.sub("", text.strip())
+    return bare.lower() if _DOMAIN_ONLY.match(bare) else None
+
+
 def _url(record: Record, rng: random.Random, site_domain: str) -> str:
-    text = record.text.strip()
-    if _DOMAIN_ONLY.match(text):
-        return f"https://{text.lower()}/politik/2024/05/article-{rng.randint(1000, 9999)}.html"
+    site = _site(record.text)
+    if site is not None:
+        return f"https://{site}/politik/2024/05/article-{rng.randint(1000, 9999)}.html"
     if record.seen_at.startswith(("http://", "https://")):
         return record.seen_at
     return f"https://www.{site_domain}/news/2025/article-{rng.randint(1000, 9999)}.html"
@@ -123,7 +130,7 @@ def pages_for(record: Record | None, seed: str) -> list[Document]:
     url = f"https://www.{layout.site[1]}/news/2025/article-{rng.randint(1000, 9999)}.html"
     if record is not None:
         url = _url(record, rng, layout.site[1])
-        if not _DOMAIN_ONLY.match(record.text.strip()):
+        if _site(record.text) is None:
             layout.after_body.append(record.text.strip().replace("\r", ""))
     text = render_text(rng, layout)
     layout.after_body = [p.replace("\n", _BR) for p in layout.after_body]

@@ -375,6 +375,12 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
     host = _host(article.url or article.canonical_url)
     if not host or call.registry.for_domain(host) is not None or call.registry.for_domain(article.domain) is not None:
         return []
+    whole = call.registry.owning_prefix(host)
+    if whole is not None:  # the outlet's whole domain with a suffix after it: abcnews.com.co, cnn.com.de
+        real_domain, entry = whole
+        start = article.page_text.find(host)
+        end = None if start < 0 else start + len(host)
+        return [Hit(host, None if start < 0 else start, end, {"outlet": entry.name, "domain": host, "real": real_domain})]
     labels = _page_labels(host)
     if not labels:
         return []
@@ -473,7 +479,7 @@ def _imitates(label: str, real: str, affixes: set[str], shortest: int) -> bool:
             return True
     if label[:1] != real[:1]:
         return False  # a typosquat keeps the first letter; "express" is not "lexpress"
-    if re.sub(r"\d+", "", label) == real or label.replace("-", "") == real.replace("-", ""):
+    if re.sub(r"\d+", "", label) == real or ("-" in real and label.replace("-", "") == real.replace("-", "")):
         return False  # a station's number ("fox4news", "nbc9news"), or the name's own hyphen moved
     if _short_part_changed(label, real, affixes):
         return False

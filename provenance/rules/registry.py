@@ -119,6 +119,18 @@ class Registry:
                 return entry
         return None
 
+    def owning_prefix(self, host: str) -> tuple[str, SourceEntry] | None:
+        """A registered domain that ``host`` begins with, followed by more labels: "abcnews.com" of
+        "abcnews.com.co", "cnn.com" of "www.cnn.com.de" (a subdomain, "edition.cnn.com", is not one)."""
+        parts = host.lower().rstrip(".").split(".")
+        if parts[0] == "www":
+            parts = parts[1:]
+        for i in range(len(parts) - 1, 1, -1):
+            entry = self._domains.get(".".join(parts[:i]))
+            if entry is not None:
+                return ".".join(parts[:i]), entry
+        return None
+
     def for_name(self, name: str | None) -> SourceEntry | None:
         """The entry named ``name`` (or an alias), also without a legal suffix ("Co", "Ltd"...)."""
         if not name:
