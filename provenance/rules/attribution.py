@@ -375,8 +375,11 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
     host = _host(article.url or article.canonical_url)
     if not host or call.registry.for_domain(host) is not None or call.registry.for_domain(article.domain) is not None:
         return []
+    shared = {s.casefold() for s in call.texts("shared-labels")}
     whole = call.registry.owning_prefix(host)
-    if whole is not None:  # the outlet's whole domain with a suffix after it: abcnews.com.co, cnn.com.de
+    # the outlet's whole domain with a suffix after it (cnn.com.de, usatoday.com.co), unless its name is one
+    # several outlets use (El País of Uruguay on elpais.com.uy)
+    if whole is not None and _registered_label(whole[0]) not in shared:
         real_domain, entry = whole
         start = article.page_text.find(host)
         end = None if start < 0 else start + len(host)
@@ -385,7 +388,6 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
     if not labels:
         return []
     affixes = {a.casefold() for a in call.texts("affixes")}
-    shared = {s.casefold() for s in call.texts("shared-labels")}
     shortest = int(call.number("min-length"))
     for label in labels:
         parts = set(label.split("-"))
