@@ -32,6 +32,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from ..models import Article, Fact
 from .numbers import NUMBER, ORDINAL, SCALES, format_scaled, parse_number, parse_ordinal
@@ -147,18 +149,30 @@ def extract_facts(article: Article) -> list[Fact]:
     return _resolve_anniversaries(facts, ref)
 
 
+@lru_cache(maxsize=1)
+def _keyword_set() -> tuple[Any, tuple[str, ...]]:
+    """One RE2 set of every kind's words (and the month abbreviations): one pass over a sentence tells
+    which kinds it may hold, where testing each word with ``in`` took 2 to 3 times as long."""
+    import re2
+
+    kinds = (*_KEYWORDS, "month")
+    words = re2.Set.SearchSet()
+    for kind in _KEYWORDS:
+        words.Add("(?i:" + "|".join(re2.escape(word) for word in _KEYWORDS[kind]) + ")")
+    words.Add("|".join(_MONTH_ABBREVIATIONS))
+    words.Compile()
+    return words, kinds
+
+
 def _sentence_hits(sentence: str, ref: dt.date | None) -> list[Hit]:
-    low = sentence.lower()
     digit = _DIGIT.search(sentence) is not None
-
-    def has(kind: str) -> bool:
-        return any(word in low for word in _KEYWORDS[kind])
-
+    words, kinds = _keyword_set()
+    found = {kinds[i] for i in words.Match(sentence) or ()}
     finders: Sequence[tuple[bool, _Finder]] = (
-        (digit or any(m in sentence for m in _MONTH_ABBREVIATIONS), find_calendar_dates),
-        (has("money"), _money), (has("percent"), _percents), (has("anniversary"), _anniversaries),
-        (has("rank"), _ranks), (has("duration"), _durations), (has("relative"), find_relative_dates),
-        (digit or has("ordinal"), _ordinals), (digit, lambda s, _r: find_years(s)), (digit or has("count"), _counts),
+        (digit or "month" in found, find_calendar_dates),
+        ("money" in found, _money), ("percent" in found, _percents), ("anniversary" in found, _anniversaries),
+        ("rank" in found, _ranks), ("duration" in found, _durations), ("relative" in found, find_relative_dates),
+        (digit or "ordinal" in found, _ordinals), (digit, lambda s, _r: find_years(s)), (digit or "count" in found, _counts),
     )  # fmt: skip
     # Spans taken so far, sorted and never overlapping (so their ends are sorted too): one bisect
     # per hit tells whether it overlaps one; a scan of them all was quadratic in a long sentence.
