@@ -25,6 +25,9 @@ from provenance.rules.prefilter import may_match, required_literals
         ([r"\ufffd+"], [[{"\ufffd"}]]),
         ([r"蜘蛛池(?:模板)?\s*[:：]"], [[{"蜘蛛池"}]]),
         ([r"\b(?:abc|de)\b"], None),  # one branch has no usable literal
+        # letters beyond ASCII that lower-case plainly ("según", "согласно") are literals too
+        ([r"\b(?:laut|según|согласно)\s+\w+"], [[{"laut", "según", "согласно"}]]),
+        ([r"\bσύμφωνα με\b"], None),  # a sigma: the text's final "ς" would not be found as "σ"
     ],
 )
 def test_required_literals(patterns: list[str], literals: list[list[set[str]]] | None) -> None:
@@ -62,3 +65,11 @@ def test_no_match_example_of_a_rule_is_lost_to_the_prefilter() -> None:
             assert may_match(rule.prefilter, text), (rule.id, text)
             checked += rule.prefilter is not None
     assert checked > 20
+
+
+@pytest.mark.parametrize("page", ["SEGÚN la agencia", "Según Reuters", "СОГЛАСНО данным", "laut Reuters"])
+def test_a_capital_beyond_ascii_passes_the_prefilter(page: str) -> None:
+    pattern = re.compile(r"\b(?:laut|según|согласно)\s+\w+", re.IGNORECASE)
+    assert pattern.search(page)
+    assert may_match(required_literals([pattern]), page)
+    assert not may_match(required_literals([pattern]), "Sources close to the agency said so.")

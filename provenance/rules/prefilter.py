@@ -8,9 +8,10 @@ least), as RE2's and Hyperscan's prefilters do; ``may_match`` looks for them
 with ``str.__contains__`` in the lower-cased page, and the patterns run only
 when all of some pattern's are there.
 
-The test is conservative: a pattern whose matches need no ASCII literal of
-three characters or more (or a caseless character such as U+FFFD or a CJK
-one) gets no prefilter (``None``) and always runs.
+The test is conservative: a pattern whose matches need no literal of three
+characters or more that lower-casing finds as the pattern would (ASCII, or
+letters such as "é" and "д" with one plain capital; or a caseless character
+such as U+FFFD or a CJK one) gets no prefilter (``None``) and always runs.
 """
 
 from __future__ import annotations
@@ -96,9 +97,19 @@ def _usable(option: Iterable[str]) -> set[str] | None:
     words = {s.lower() for s in option}
     for word in words:
         caseless = all(not c.isascii() and c.lower() == c == c.upper() for c in word)
-        if not word or not (caseless or (word.isascii() and len(word) >= MIN_LITERAL)):
+        if not word or not (caseless or (len(word) >= MIN_LITERAL and all(map(_folds_plainly, word)))):
             return None
     return words
+
+
+def _folds_plainly(char: str) -> bool:
+    """Whether ``str.lower()`` of a text finds this (lower-case) character wherever case-insensitive
+    matching would: ASCII, and letters such as "é", "ł" or "д" whose one capital lower-cases back to them;
+    not the sigmas (final "ς" lower-cases to "σ" in a pattern but not in a text) nor the dotless "ı"."""
+    if char.isascii():
+        return True
+    upper = char.upper()
+    return char not in "σςıſ" and len(upper) == 1 and upper != char and upper.lower() == char
 
 
 @lru_cache(maxsize=8)
