@@ -83,7 +83,7 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
     """Credits within ``max-distance`` edits (transpositions count one) of a registered name."""
     article, registry = call.article, call.registry
     min_length = int(call.number("min-length"))
-    names = _Surfaces(_surface_groups(registry, min_length, False))
+    names = _per_registry(registry, ("names", min_length, False), lambda: _Surfaces(_surface_groups(registry, min_length, False)))
     page = article.page_text.casefold()
     found: dict[str, Hit] = {}
     # the nearest name first: it is cached per page and nearly always None, and the registry lookups are not
@@ -96,8 +96,8 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
             continue
         confidence = "high" if match.casefold() in page else "medium"
         found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
-    long_names = _Surfaces(_surface_groups(registry, min_length, True))
-    for text, start in _anywhere(article, call.zones):
+    long_names = _per_registry(registry, ("names", min_length, True), lambda: _Surfaces(_surface_groups(registry, min_length, True)))
+    for text, start in _anywhere(article, call.zones, set(long_names.groups)):
         match = long_names.nearest(text, 1)
         if match is None:
             continue
@@ -122,17 +122,20 @@ def _declined(text: str, name: str) -> bool:
     )
 
 
-def _anywhere(article: Article, zones: tuple[str, ...]) -> Iterator[tuple[str, int]]:
+def _anywhere(article: Article, zones: tuple[str, ...], shapes: set[tuple[str, int]]) -> Iterator[tuple[str, int]]:
     """Every run of two to five capitalised words, for long names (several words) misspelled outside
-    credit positions."""
+    credit positions; only runs of a ``shapes`` (first letter, word count) that some name has."""
     for zone in select_zones(article, zones):
         for match in _ANYWHERE.finditer(article.zone_text(zone)):
             if " " not in match.group(0):
                 continue
             words = list(re.finditer(r"\S+", match.group(0)))
             for i, first in enumerate(words):
-                for last in words[i + 1 :]:
-                    if first.group(0).casefold() not in _STOP_WORDS:
+                if first.group(0).casefold() in _STOP_WORDS:
+                    continue
+                letter = first.group(0)[:1].casefold()
+                for count, last in enumerate(words[i + 1 :], start=2):
+                    if (letter, count) in shapes:
                         run = _POSSESSIVE.sub("", match.group(0)[first.start() : last.end()])
                         yield run, zone.start + match.start() + first.start()
 
@@ -162,19 +165,26 @@ def _runs(text: str, start: int) -> Iterator[tuple[str, int]]:
 
 
 class _Surfaces:
-    """Registered names grouped by first letter and word count, with the answers already given: a page
-    repeats its capitalised runs, and each is compared with the few names it could misspell."""
+    """Registered names grouped by first letter and word count, with the answers already given: pages
+    repeat their capitalised runs, and each is compared with the few names it could misspell. One per
+    registry; the answers are forgotten past ``MAX_ANSWERS``."""
+
+    MAX_ANSWERS = 200_000
 
     def __init__(self, groups: dict[tuple[str, int], list[tuple[str, str]]]) -> None:
-        self.groups = groups  # shared by every page of a run
-        self.answers: dict[tuple[str, int], str | None] = {}  # this page's
+        self.groups = groups
+        self.answers: dict[tuple[str, int], str | None] = {}
 
     def nearest(self, text: str, max_distance: int) -> str | None:
+        key = (text, max_distance)
+        answers = self.answers
+        if key in answers:
+            return answers[key]
+        if len(answers) >= self.MAX_ANSWERS:
+            answers.clear()
         folded = text.casefold()
-        key = (folded, max_distance)
-        if key not in self.answers:
-            self.answers[key] = _nearest(folded, self.groups.get((folded[:1], len(folded.split())), []), max_distance)
-        return self.answers[key]
+        found = answers[key] = _nearest(folded, self.groups.get((folded[:1], len(folded.split())), []), max_distance)
+        return found
 
 
 def _surface_groups(registry: Registry, min_length: int, long_only: bool) -> dict[tuple[str, int], list[tuple[str, str]]]:
