@@ -219,13 +219,18 @@ def _per_registry(registry: Registry, what: object, build: Callable[[], _T]) -> 
     return cast(_T, _PER_REGISTRY[key][1])
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _nearest(folded: str, targets: list[tuple[str, str]], max_distance: int) -> str | None:
     """The registered name ``folded`` misspells, if any: same first letter, few edits, not a word swap."""
     for target, surface in targets:
         if abs(len(folded) - len(target)) > 1:
             continue
+        if _DIGITS.sub("", folded) == target:
+            continue  # a number added makes another name: "News4Max" is not "Newsmax"
         distance = OSA.distance(folded, target)
-        allowed = 1 if len(target) < 9 else max_distance
+        allowed = 1 if len(target) < 10 else max_distance  # two edits in "daily dot" give "daily post"
         if len(target) <= 5 and sorted(folded) != sorted(target):
             continue  # a five-letter name only by a transposition: "Kyoto" is not "Kyodo"
         if 0 < distance <= allowed:
@@ -363,7 +368,7 @@ def _is_own(domain: str, holder: str, domains: tuple[str, ...], registered: bool
 
 # Lookalike domains -------------------------------------------------------------------
 
-_CONFUSABLE = {frozenset(p) for p in ("il", "l1", "i1", "o0", "vw", "mn", "ec", "uv")}
+_CONFUSABLE = {frozenset(p) for p in ("il", "l1", "i1", "o0", "vw", "mn", "ec", "uv", "gq")}
 
 
 @check("impostor-domain", {"affixes": (), "min-length": 4, "shared-labels": ()}, ("outlet", "domain", "real"))
@@ -497,7 +502,7 @@ def _imitates(label: str, real: str, affixes: set[str], shortest: int) -> bool:
         return False
     distance = OSA.distance(label, real)
     if distance == 1 and len(real) >= 6:
-        return True
+        return _typo(label, real)
     if distance == 2 and len(real) >= 10:
         return True
     return distance == 1 and len(label) == len(real) and len(real) >= shortest and _confusable(label, real)
@@ -510,11 +515,41 @@ def _short_part_changed(label: str, real: str, affixes: set[str]) -> bool:
     if "-" in real:
         head, _, tail = real.partition("-")
     else:
-        tail = next((a for a in affixes if len(a) >= 3 and real.endswith(a) and len(real) - len(a) <= 3), "")
-        head = real[: len(real) - len(tail)]
+        # the generic words that end the name, one or several ("dailynews" of "nydailynews")
+        head = real
+        while (affix := next((a for a in affixes if len(a) >= 3 and head.endswith(a) and len(head) > len(a)), None)) is not None:
+            head = head[: len(head) - len(affix)]
+        tail = real[len(head) :]
     if not tail or len(head) > 3 or not label.endswith(tail):
         return False
     return not label.startswith(head)
+
+
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_VOWELS = frozenset("aeiouy")
+
+
+def _near_keys(a: str, b: str) -> bool:
+    """Neighbours on a QWERTY keyboard, in a row or between rows."""
+    where = {c: (r, i) for r, row in enumerate(_KEYBOARD) for i, c in enumerate(row)}
+    if a not in where or b not in where:
+        return False
+    (ra, ia), (rb, ib) = where[a], where[b]
+    return abs(ra - rb) <= 1 and abs(ia - ib) <= 1
+
+
+def _typo(label: str, real: str) -> bool:
+    """One edit as typosquatters make them: a letter left out, doubled or added, two swapped, or one
+    replaced by a neighbouring key, another vowel or a look-alike ("washinqtonpost"), or the last letter
+    replaced. Another letter altogether inside the name ("dailyddt" for "dailydot") names something else."""
+    if len(label) != len(real):
+        return True
+    changed = [(i, a, b) for i, (a, b) in enumerate(zip(label, real)) if a != b]
+    if len(changed) != 1:
+        return True  # two letters swapped
+    at, a, b = changed[0]
+    # the last letter replaced ("t-onlinl" for "t-online", as Doppelganger's clones did) is read past
+    return at == len(real) - 1 or _near_keys(a, b) or (a in _VOWELS and b in _VOWELS) or frozenset((a, b)) in _CONFUSABLE or a.isdigit() or b.isdigit()
 
 
 def _confusable(label: str, real: str) -> bool:
