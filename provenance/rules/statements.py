@@ -142,7 +142,8 @@ def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall)
     agents = [a for a in lex.agents.find(text, start, end) if not _is_named_body(a, named)]
     if not agents:
         return None
-    verbs = lex.verbs.find(text, start, end)
+    # "generative" (generativa, generativo...) describes the agent; it is not something it did
+    verbs = [v for v in lex.verbs.find(text, start, end) if not text[v[0] : v[1]].casefold().startswith("generativ")]
     if not verbs:
         # the frames that name their own activity: "AI was used for drafting", "we asked ChatGPT to write"
         return _used_for(text, start, end, agents, lex) or _asked_to(text, start, end, agents, lex)
@@ -170,11 +171,31 @@ def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall)
     asked = _asked_to(text, start, end, agents, lex)
     if asked is not None:
         return asked
-    if _is_label(text, start, end, agents, verbs, references, lex, call):
-        first = min(s for s, _ in agents + verbs)
-        last = max(e for _, e in agents + verbs)
-        return first, last, text[agents[0][0] : agents[0][1]]
+    # a label, alone or as one part of a line cut by dashes or bars ("एआई द्वारा तैयार ड्राफ्ट — डॉक्टर
+    # द्वारा सत्यापन अनिवार्य", "Menü yapay zeka ile oluşturulmuştur — malzemeler değişebilir")
+    for s, e in _parts(text, start, end):
+        inside = [a for a in agents if s <= a[0] and a[1] <= e]
+        if not inside:
+            continue
+        said = [v for v in verbs if s <= v[0] and v[1] <= e]
+        refs = [r for r in references if s <= r[0] and r[1] <= e]
+        if said and _is_label(text, s, e, inside, said, refs, lex, call):
+            first = min(a for a, _ in inside + said)
+            last = max(b for _, b in inside + said)
+            return first, last, text[inside[0][0] : inside[0][1]]
     return None
+
+
+_PART_BREAK = re.compile(r"\s+[—–|]\s+")
+
+
+def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentence, then its parts between dashes or bars when it has several."""
+    cuts = [(m.start(), m.end()) for m in _PART_BREAK.finditer(text, start, end)]
+    if not cuts:
+        return [(start, end)]
+    bounds = [start, *(c for cut in cuts for c in cut), end]
+    return [(start, end), *zip(bounds[::2], bounds[1::2])]
 
 
 def _used_for(
