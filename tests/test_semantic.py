@@ -293,3 +293,15 @@ def test_token_ids_read_word_by_word_are_the_ids_of_the_whole_text() -> None:
         assert tokens.ids([text]) == [whole], repr(text)
     # in one batch, and again from the cache
     assert tokens.ids(texts) == tokens.ids(list(reversed(texts)))[::-1]
+
+
+def test_token_ids_when_the_word_cache_fills_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full cache is emptied; the words a text shares with earlier ones are tokenized again."""
+    from provenance.corpus.semantic import _model
+
+    tokens, _table = _model()
+    monkeypatch.setattr(type(tokens), "CACHE_WORDS", 40)
+    first = "Harbour officials in Kettleby approved the saltmarsh dredging plan on Tuesday."
+    second = "Harbour officials in Velsund rejected the ferry plan on Monday after officials in Kettleby objected " * 2
+    for text in (first, second, ORIGINAL, first):
+        assert tokens.ids([text]) == [tokens.tokenizer.encode(text, add_special_tokens=False).ids]

@@ -298,10 +298,12 @@ class _Tokens:
             return [e.ids for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
         words = [self._WORD.findall("▁" + text.replace(" ", "▁")) if text else [] for text in texts]
         cache = self._cache
-        missing = [w for w in dict.fromkeys(chain.from_iterable(words)) if w not in cache and w != "▁"]
+        wanted = [w for w in dict.fromkeys(chain.from_iterable(words)) if w != "▁"]
+        missing = [w for w in wanted if w not in cache]
         if missing:
             if len(cache) + len(missing) > self.CACHE_WORDS:
-                cache.clear()
+                cache.clear()  # then every word of these texts is tokenized again, not only the new ones
+                missing = wanted
             cache["▁"] = [self._space]  # a lone "▁" (a text's last space) cannot be given as a text of its own
             # each word as a text of its own: the tokenizer puts back the "▁" it starts with
             encoded = self.tokenizer.encode_batch([w[1:].replace("▁", " ") for w in missing], add_special_tokens=False)
