@@ -169,7 +169,7 @@ class _Surfaces:
     repeat their capitalised runs, and each is compared with the few names it could misspell. One per
     registry; the answers are forgotten past ``MAX_ANSWERS``."""
 
-    MAX_ANSWERS = 200_000
+    MAX_ANSWERS = 50_000
 
     def __init__(self, groups: dict[tuple[str, int], list[tuple[str, str]]]) -> None:
         self.groups = groups
