@@ -345,3 +345,19 @@ def test_any_text_gives_findings_inside_the_page(text: str) -> None:
         if finding.start is not None and finding.end is not None:
             assert 0 <= finding.start < finding.end <= len(text)
             assert text[finding.start : finding.end] == finding.matched
+
+
+def test_lexicons_screened_over_the_page_have_no_anchored_term() -> None:
+    """The AI-disclosure and spam checks screen the whole page with their lexicons and read only the zones
+    a term may be in; one term with an anchor (``\\b``, ``^``, ``$``) makes every zone a candidate."""
+    from provenance.rules.lexicons import lexicon
+
+    checked = 0
+    for rule in load_rules().rules:
+        if rule.check not in ("authorship-statement", "spam-block"):
+            continue
+        for name, value in rule.params.items():
+            if isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+                assert lexicon(tuple(value)).is_screenable, f"{rule.id}: {name} holds an anchored term"
+                checked += 1
+    assert checked >= 20
