@@ -406,7 +406,7 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
     shortest = int(call.number("min-length"))
     for label in labels:
         parts = set(label.split("-"))
-        for real, entry in _outlet_labels(call.registry):
+        for real, entry in _near_labels(call.registry, label):
             if real != label and real not in parts and not (label.startswith(real) or label.endswith(real)) and (
                 real[:1] != label[:1] or abs(len(real) - len(label)) > 2
             ):
@@ -480,6 +480,28 @@ def _outlet_labels(registry: Registry) -> tuple[tuple[str, SourceEntry], ...]:
         return tuple(seen.items())
 
     return _per_registry(registry, "outlet labels", build)
+
+
+def _near_labels(registry: Registry, label: str) -> list[tuple[str, SourceEntry]]:
+    """The registered labels ``label`` could imitate, in registry order: the same, one of its hyphen
+    parts, its beginning or its end, or one of the same first letter within two letters of its length.
+    Found through two indexes built once per registry, not by comparing with every outlet."""
+
+    def build() -> tuple[dict[str, int], dict[tuple[str, int], list[int]]]:
+        by_label: dict[str, int] = {}
+        by_shape: dict[tuple[str, int], list[int]] = {}
+        for at, (real, _entry) in enumerate(_outlet_labels(registry)):
+            by_label[real] = at
+            by_shape.setdefault((real[:1], len(real)), []).append(at)
+        return by_label, by_shape
+
+    by_label, by_shape = _per_registry(registry, "outlet label index", build)
+    pieces = {label, *label.split("-"), *(label[:i] for i in range(1, len(label))), *(label[i:] for i in range(1, len(label)))}
+    found = {by_label[p] for p in pieces if p in by_label}
+    for size in range(len(label) - 2, len(label) + 3):
+        found.update(by_shape.get((label[:1], size), ()))
+    labels = _outlet_labels(registry)
+    return [labels[at] for at in sorted(found)]
 
 
 def _imitates(label: str, real: str, affixes: set[str], shortest: int) -> bool:
