@@ -24,15 +24,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from ..errors import RuleFileError
 from .rulefiles import FieldReader, describe, read_yaml
 
-__all__ = ["KINDS", "Registry", "SourceEntry", "load_registry", "normalise_name"]
+__all__ = ["KINDS", "Registry", "SourceEntry", "load_registry", "normalise_name", "per_registry"]
 
 KINDS = (
     "wire-agency",
@@ -188,3 +189,19 @@ def _read_entry(reader: FieldReader) -> SourceEntry:
         prior=prior,
         prior_source=prior_source,
     )
+
+
+_T = TypeVar("_T")
+_PER_REGISTRY: dict[tuple[int, object], tuple[Registry, Any]] = {}
+
+
+def per_registry(registry: Registry, what: object, build: Callable[[], _T]) -> _T:
+    """A table derived from ``registry``, built once per registry for every page of a run. The registry is
+    kept beside its tables, so that its id is not reused by another while they are cached."""
+    key = (id(registry), what)
+    cached = _PER_REGISTRY.get(key)
+    if cached is None or cached[0] is not registry:
+        if len(_PER_REGISTRY) > 16:
+            _PER_REGISTRY.clear()
+        _PER_REGISTRY[key] = (registry, build())
+    return cast(_T, _PER_REGISTRY[key][1])
