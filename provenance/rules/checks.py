@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..models import Article, Fact, Zone
-from .patterns import LinearPattern
+from .patterns import LinearPattern, top_level_alternatives
 from .registry import Registry
 from ..article.zones import normalise_space, word_count
 
@@ -197,7 +197,7 @@ def _terms(terms: tuple[str, ...]) -> _Terms:
 
 def _opening(term: str) -> str | None:
     """The literal text a term must start with (two characters or more), case-folded."""
-    if _has_top_level_bar(term):
+    if len(top_level_alternatives(term)) > 1:
         return None
     literal = re.match(r"[^\\\[\](){}.*+?|^$]*", term)
     text = literal.group(0) if literal else ""
@@ -211,22 +211,6 @@ def _norm(text: str) -> str:
 
 
 # Text checks ------------------------------------------------------------------------
-
-
-def _has_top_level_bar(term: str) -> bool:
-    depth, escaped = 0, False
-    for char in term:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-    return False
 
 
 @check(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import Zone
-from .patterns import LinearPattern
+from .patterns import LinearPattern, top_level_alternatives
 
 __all__ = ["Lexicon", "lexicon", "list_params", "quoted", "sentences", "word_count"]
 
@@ -181,21 +181,7 @@ def list_params(params: dict[str, object]) -> tuple[str, ...]:
 
 def _top_level(term: str) -> list[str]:
     """``term`` cut at its top-level ``|``."""
-    parts, depth, escaped, last = [], 0, False, 0
-    for index, char in enumerate(term):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(term[last:index])
-            last = index + 1
-    parts.append(term[last:])
-    return [p for p in parts if p]
+    return [p for p in top_level_alternatives(term) if p]
 
 
 def _is_word_end(text: str, end: int) -> bool:

@@ -29,7 +29,7 @@ from typing import Any
 
 import re2
 
-__all__ = ["LinearPattern", "PatternError", "Span"]
+__all__ = ["LinearPattern", "PatternError", "Span", "top_level_alternatives"]
 
 
 class PatternError(ValueError):
@@ -210,3 +210,22 @@ class LinearPattern:
 def _message(exc: BaseException) -> str:
     text = exc.args[0] if exc.args else str(exc)
     return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+
+
+def top_level_alternatives(source: str) -> list[str]:
+    """``source`` cut at the ``|`` outside any group or class (one piece when it has none)."""
+    parts, depth, escaped, last = [], 0, False, 0
+    for index, char in enumerate(source):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(source[last:index])
+            last = index + 1
+    parts.append(source[last:])
+    return parts
