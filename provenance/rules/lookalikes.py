@@ -45,10 +45,7 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
     # the outlet's whole domain with a suffix after it (cnn.com.de, usatoday.com.co), unless its name is one
     # several outlets use (El País of Uruguay on elpais.com.uy)
     if whole is not None and _registered_label(whole[0]) not in shared:
-        real_domain, entry = whole
-        start = article.page_text.find(host)
-        end = None if start < 0 else start + len(host)
-        return [Hit(host, None if start < 0 else start, end, {"outlet": entry.name, "domain": host, "real": real_domain})]
+        return [_hit(article.page_text, host, whole[1], whole[0])]
     labels = _page_labels(host)
     if not labels:
         return []
@@ -57,10 +54,6 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
     for label in labels:
         parts = set(label.split("-"))
         for real, entry in _near_labels(call.registry, label):
-            if real != label and real not in parts and not (label.startswith(real) or label.endswith(real)) and (
-                real[:1] != label[:1] or abs(len(real) - len(label)) > 2
-            ):
-                continue  # none of the ways _imitates knows: same, hyphen part, affixed, or two edits away
             if real in affixes:
                 continue  # a generic word ("news" of news.cn) is every outlet's, no one's to imitate
             with_filler = label != real and real in parts  # pravda-fr, news-pravda
@@ -68,11 +61,15 @@ def impostor_domain(call: CheckCall) -> list[Hit]:
                 continue  # a name several outlets use is no one's to imitate alone (another suffix, a letter off)
             if label != real and _names_itself(article.site_name, label, entry.name):
                 continue
-            domain = next(d for d in entry.domains if _registered_label(d) == real)
-            start = article.page_text.find(host)
-            end = None if start < 0 else start + len(host)
-            return [Hit(host, None if start < 0 else start, end, {"outlet": entry.name, "domain": host, "real": domain})]
+            return [_hit(article.page_text, host, entry, next(d for d in entry.domains if _registered_label(d) == real))]
     return []
+
+
+def _hit(page: str, host: str, entry: SourceEntry, real: str) -> Hit:
+    """The page's host, where the page shows it, as a look-alike of ``entry``'s domain ``real``."""
+    start = page.find(host)
+    return Hit(host, None if start < 0 else start, None if start < 0 else start + len(host),
+               {"outlet": entry.name, "domain": host, "real": real})
 
 
 def _names_itself(site_name: str | None, label: str, outlet: str) -> bool:
@@ -134,8 +131,9 @@ def _outlet_labels(registry: Registry) -> tuple[tuple[str, SourceEntry], ...]:
 
 def _near_labels(registry: Registry, label: str) -> list[tuple[str, SourceEntry]]:
     """The registered labels ``label`` could imitate, in registry order: the same, one of its hyphen
-    parts, its beginning or its end, or one of the same first letter within two letters of its length.
-    Found through two indexes built once per registry, not by comparing with every outlet."""
+    parts, its beginning or its end, or one of the same first letter within two letters of its length
+    (the only ways ``_imitates`` knows). Found through two indexes built once per registry, not by
+    comparing with every outlet."""
 
     def build() -> tuple[dict[str, int], dict[tuple[str, int], list[int]]]:
         by_label: dict[str, int] = {}
@@ -197,16 +195,16 @@ def _short_part_changed(label: str, real: str, affixes: set[str]) -> bool:
     return not label.startswith(head)
 
 
-_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+#: Each letter's row and column on a QWERTY keyboard.
+_KEYS = {c: (r, i) for r, row in enumerate(("qwertyuiop", "asdfghjkl", "zxcvbnm")) for i, c in enumerate(row)}
 _VOWELS = frozenset("aeiouy")
 
 
 def _near_keys(a: str, b: str) -> bool:
     """Neighbours on a QWERTY keyboard, in a row or between rows."""
-    where = {c: (r, i) for r, row in enumerate(_KEYBOARD) for i, c in enumerate(row)}
-    if a not in where or b not in where:
+    if a not in _KEYS or b not in _KEYS:
         return False
-    (ra, ia), (rb, ib) = where[a], where[b]
+    (ra, ia), (rb, ib) = _KEYS[a], _KEYS[b]
     return abs(ra - rb) <= 1 and abs(ia - ib) <= 1
 
 
