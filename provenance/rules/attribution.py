@@ -22,7 +22,7 @@ A check without a domain for the page says nothing: precision comes first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -97,7 +97,7 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
         confidence = "high" if match.casefold() in page else "medium"
         found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
     long_names = per_registry(registry, ("names", min_length, True), lambda: _Surfaces(_surface_groups(registry, min_length, True)))
-    for text, start in _anywhere(article, call.zones, set(long_names.groups)):
+    for text, start in _anywhere(article, call.zones, long_names.groups.keys()):
         match = long_names.nearest(text, 1)
         if match is None:
             continue
@@ -122,7 +122,7 @@ def _declined(text: str, name: str) -> bool:
     )
 
 
-def _anywhere(article: Article, zones: tuple[str, ...], shapes: set[tuple[str, int]]) -> Iterator[tuple[str, int]]:
+def _anywhere(article: Article, zones: tuple[str, ...], shapes: Set[tuple[str, int]]) -> Iterator[tuple[str, int]]:
     """Every run of two to five capitalised words, for long names (several words) misspelled outside
     credit positions; only runs of a ``shapes`` (first letter, word count) that some name has."""
     for zone in select_zones(article, zones):
