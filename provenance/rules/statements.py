@@ -40,6 +40,7 @@ _DISCLOSURE_PARAMS: dict[str, object] = {
     "verbs": (),
     "references": (),
     "not-agents": (),
+    "not-verbs": (),
     "negations": (),
     "negations-after": (),
     "about": (),
@@ -66,6 +67,7 @@ class _Lexicons:
     verbs: Lexicon
     references: Lexicon
     not_agents: Lexicon
+    not_verbs: Lexicon
     negations: Lexicon
     negations_after: Lexicon
     about: Lexicon
@@ -87,7 +89,8 @@ def _lexicons(call: CheckCall) -> _Lexicons:
         return lexicon(call.texts(name))
 
     return _Lexicons(
-        get("agents"), get("verbs"), get("references"), get("not-agents"), get("negations"), get("negations-after"),
+        get("agents"), get("verbs"), get("references"), get("not-agents"), get("not-verbs"), get("negations"),
+        get("negations-after"),
         get("about"), get("before"), get("non-text"), get("label-words"), get("label-prefixes"), get("uses"),
         get("activities"), get("first-person"), get("caveats"), get("requests"), get("request-activities"),
         get("tool-uses"),
@@ -142,8 +145,8 @@ def _statement(text: str, start: int, end: int, lex: _Lexicons, call: CheckCall)
     agents = [a for a in lex.agents.find(text, start, end) if not _is_named_body(a, named)]
     if not agents:
         return None
-    # "generative" (generativa, generativo...) describes the agent; it is not something it did
-    verbs = [v for v in lex.verbs.find(text, start, end) if not text[v[0] : v[1]].casefold().startswith("generativ")]
+    not_verbs = lex.not_verbs.find(text, start, end)
+    verbs = [v for v in lex.verbs.find(text, start, end) if not _is_named_body(v, not_verbs)]
     if not verbs:
         # the frames that name their own activity: "AI was used for drafting", "we asked ChatGPT to write"
         return _used_for(text, start, end, agents, lex) or _asked_to(text, start, end, agents, lex)
@@ -276,10 +279,11 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
-def _is_named_body(agent: tuple[int, int], named: list[tuple[int, int]]) -> bool:
-    """An agent that is part of a name of something else ("the AI Accountability Network")."""
+def _is_named_body(span: tuple[int, int], named: list[tuple[int, int]]) -> bool:
+    """A word that is part of something the lists name otherwise: an agent in the name of an
+    institution ("the AI Accountability Network"), a verb in an adjective ("generative")."""
     for s, e in named:
-        if s <= agent[0] < e or s < agent[1] <= e:
+        if s <= span[0] < e or s < span[1] <= e:
             return True
     return False
 
