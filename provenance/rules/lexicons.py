@@ -2,9 +2,12 @@
 
 Every lexicon entry is a regular expression without lookarounds or
 backreferences (so that it runs on a linear-time engine too). Entries are
-case-insensitive unless they say ``(?-i:...)``; an entry that begins or ends
-with a Latin letter or digit only matches as a whole word, which the lexicon
-tests itself because ``\\b`` does not separate Latin from CJK letters.
+case-insensitive unless they say ``(?-i:...)``; where a match begins or ends
+with a letter of a script written with spaces between words (Latin, Greek,
+Cyrillic, Armenian, Georgian, the Indic scripts) or a digit, it only counts as
+a whole word, which the lexicon tests itself because ``\\b`` does not separate
+Latin from CJK letters. Scripts whose words run together or take attached
+particles (CJK, Thai, Hangul, Arabic, Hebrew) match anywhere.
 
 Also here: what the checks that read lexicons share, the sentences of a text,
 whether a quotation is open, and the words of a text in any script.
@@ -25,7 +28,8 @@ from .patterns import LinearPattern, top_level_alternatives
 
 __all__ = ["Lexicon", "lexicon", "list_params", "quoted", "sentences", "word_count"]
 
-_LATIN = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0900-\u0d7f\u10a0-\u10ff\u1f00-\u1fff]")
+#: Letters and digits of the scripts whose words are whole-word matched (see above).
+_SPACED = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0900-\u0d7f\u10a0-\u10ff\u1f00-\u1fff]")
 #: (Each run of stops is tried from its start only: tried from every stop of a long run, it was quadratic.)
 _SENTENCE_END = re.compile(
     r"(?<![.!?])[.!?]+[\"'”’)\]*_]*(?:\s+|$)|(?<![。！？۔।॥])[。！？۔।॥]+|\n\s*\n|\n(?=\s*[-*•>#|])"
@@ -75,7 +79,7 @@ class Lexicon:
         stop = len(text) if end is None else end
         spans = []
         for s, e in self._raw(text, start, stop):
-            if e <= s or (_LATIN.match(text[s]) and s > 0 and _LATIN.match(text[s - 1])):
+            if e <= s or (_SPACED.match(text[s]) and s > 0 and _SPACED.match(text[s - 1])):
                 continue
             if not _is_word_end(text, e):
                 # "assiste" in "assisted": another alternative may match the whole word
@@ -185,7 +189,7 @@ def _top_level(term: str) -> list[str]:
 
 
 def _is_word_end(text: str, end: int) -> bool:
-    return not (_LATIN.match(text[end - 1]) and end < len(text) and _LATIN.match(text[end]))
+    return not (_SPACED.match(text[end - 1]) and end < len(text) and _SPACED.match(text[end]))
 
 
 def sentences(text: str) -> Iterator[tuple[int, int]]:
