@@ -293,6 +293,11 @@ class _Tokens:
         self._space = tokenizer.token_to_id("▁")
         self.by_word = self._space is not None and _splits_at_words(tokenizer)
         self._cache: dict[str, list[int]] = {}
+        self._start_cache()
+
+    def _start_cache(self) -> None:
+        self._cache.clear()
+        self._cache["▁"] = [self._space]  # a lone "▁" (a text's last space) cannot be given as a text of its own
 
     def ids(self, texts: Sequence[str]) -> list[list[int]]:
         if not self.by_word:
@@ -303,9 +308,8 @@ class _Tokens:
         missing = [w for w in wanted if w not in cache]
         if missing:
             if len(cache) + len(missing) > self.CACHE_WORDS:
-                cache.clear()  # then every word of these texts is tokenized again, not only the new ones
+                self._start_cache()  # then every word of these texts is tokenized again, not only the new ones
                 missing = wanted
-            cache["▁"] = [self._space]  # a lone "▁" (a text's last space) cannot be given as a text of its own
             # each word as a text of its own: the tokenizer puts back the "▁" it starts with
             encoded = self.tokenizer.encode_batch([w[1:].replace("▁", " ") for w in missing], add_special_tokens=False)
             cache.update(zip(missing, (e.ids for e in encoded)))
