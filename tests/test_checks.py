@@ -370,6 +370,9 @@ def test_unresolved_anniversary_facts_are_trusted() -> None:
         (("[^\\w ]+",), "word — word", ["—"]),
         # a term matches whole Latin words only, and another alternative may finish a cut one
         (("assist|assisted",), "AI assisted reporting; an assistant", ["assisted"]),
+        # ... and so may a longer way through one alternative: "został" of "został|została" is passed over
+        (("ta(?: \\w+)? (?:został|została)",), "Ta bajka została wygenerowana", ["Ta bajka została"]),
+        (("Note:",), "Note:AI wrote it", ["Note:"]),
         (("AI",), "AI写的本文", ["AI"]),
     ],
 )

@@ -29,7 +29,8 @@ from .patterns import LinearPattern, top_level_alternatives
 __all__ = ["Lexicon", "lexicon", "list_params", "quoted", "sentences", "word_count"]
 
 #: Letters and digits of the scripts whose words are whole-word matched (see above).
-_SPACED = re.compile(r"[A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0900-\u0d7f\u10a0-\u10ff\u1f00-\u1fff]")
+_SPACED_CLASS = r"A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0900-\u0d7f\u10a0-\u10ff\u1f00-\u1fff"
+_SPACED = re.compile(f"[{_SPACED_CLASS}]")
 #: (Each run of stops is tried from its start only: tried from every stop of a long run, it was quadratic.)
 _SENTENCE_END = re.compile(
     r"(?<![.!?])[.!?]+[\"'”’)\]*_]*(?:\s+|$)|(?<![。！？۔।॥])[。！？۔।॥]+|\n\s*\n|\n(?=\s*[-*•>#|])"
@@ -82,13 +83,23 @@ class Lexicon:
             if e <= s or (_SPACED.match(text[s]) and s > 0 and _SPACED.match(text[s - 1])):
                 continue
             if not _is_word_end(text, e):
-                # "assiste" in "assisted": another alternative may match the whole word
-                ends = [_alternative(a).match_end(text, s, stop) for a in self.parts]
-                e = max((end for end in ends if end is not None and end > s and _is_word_end(text, end)), default=-1)
+                # "assiste" in "assisted", "został" of "został|została": another alternative, or
+                # another way through one, may match the whole word
+                e = self._word_end(text, s, stop)
                 if e < 0:
                     continue
             spans.append((s, e))
         return spans
+
+    def _word_end(self, text: str, start: int, stop: int) -> int:
+        """The furthest end of a match at ``start`` that ends a word, or -1. The piece is given a
+        trailing space, so that every match ends with the one character after its word."""
+        piece = text[start:stop] + " "
+        ends = [_word_alternative(a).match_end(piece, 0) for a in self.parts]
+        best = max((start + end - 1 for end in ends if end is not None and end > 1), default=-1)
+        # a match that ends in a character of no spaced script ("Note:") ends a word whatever follows
+        plain = [_alternative(a).match_end(text, start, stop) for a in self.parts]
+        return max([best, *(end for end in plain if end is not None and end > start and _is_word_end(text, end))])
 
     def _raw(self, text: str, start: int, stop: int) -> list[tuple[int, int]]:
         """The matches of the terms, as the single pattern finds them: leftmost, the earlier term first
@@ -176,6 +187,13 @@ _ANCHOR = re.compile(r"(?<!\[)\^|\$(?![^\[]*\])|\\[bBAzZ]")
 def _alternative(part: str) -> LinearPattern:
     """One alternative of a lexicon alone, compiled when a match first needs it."""
     return LinearPattern(part, is_unicode=True)
+
+
+@lru_cache(maxsize=4096)
+def _word_alternative(part: str) -> LinearPattern:
+    """One alternative of a lexicon alone, ending where a word does (it takes the character after the
+    word), compiled when a match first needs it."""
+    return LinearPattern(f"(?:{part})[^{_SPACED_CLASS}]", is_unicode=True)
 
 
 def list_params(params: dict[str, object]) -> tuple[str, ...]:
