@@ -3,8 +3,9 @@
 Every lexicon entry is a regular expression without lookarounds or
 backreferences (so that it runs on a linear-time engine too). Entries are
 case-insensitive unless they say ``(?-i:...)``; where a match begins or ends
-with a letter of a script written with spaces between words (Latin, Greek,
-Cyrillic, Armenian, Georgian, the Indic scripts) or a digit, it only counts as
+with a letter of a script written with spaces between words (Latin with
+Vietnamese's letters, Greek, Cyrillic, Armenian, Georgian, the Indic scripts and
+Sinhala) or a digit, it only counts as
 a whole word, which the lexicon tests itself because ``\\b`` does not separate
 Latin from CJK letters. Scripts whose words run together or take attached
 particles (CJK, Thai, Hangul, Arabic, Hebrew) match anywhere.
@@ -29,7 +30,7 @@ from .patterns import LinearPattern, top_level_alternatives
 __all__ = ["Lexicon", "lexicon", "list_params", "quoted", "sentences", "word_count"]
 
 #: Letters and digits of the scripts whose words are whole-word matched (see above).
-_SPACED_CLASS = r"A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0900-\u0d7f\u10a0-\u10ff\u1f00-\u1fff"
+_SPACED_CLASS = r"A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0900-\u0d7f\u0d80-\u0dff\u10a0-\u10ff\u1e00-\u1eff\u1f00-\u1fff"
 _SPACED = re.compile(f"[{_SPACED_CLASS}]")
 #: (Each run of stops is tried from its start only: tried from every stop of a long run, it was quadratic.)
 _SENTENCE_END = re.compile(
