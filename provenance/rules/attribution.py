@@ -78,7 +78,7 @@ _DOMAIN_LIKE = re.compile(r"^[A-Za-z0-9-]+(?:\.[A-Za-z]{2,})+$")
 # Misspelled credits -----------------------------------------------------------------
 
 
-@check("misspelled-credit", {"min-length": 5, "max-distance": 2}, ("expected",))
+@check("misspelled-credit", {"min-length": 5, "max-distance": 2, "other-kinds": ()}, ("expected",))
 def misspelled_credit(call: CheckCall) -> list[Hit]:
     """Credits within ``max-distance`` edits (transpositions count one) of a registered name."""
     article, registry = call.article, call.registry
@@ -97,7 +97,8 @@ def misspelled_credit(call: CheckCall) -> list[Hit]:
         confidence = "high" if match.casefold() in page else "medium"
         found[key] = Hit(text, start, start + len(text), {"expected": match}, confidence)
     long_names = per_registry(registry, ("names", min_length, True), lambda: _Surfaces(_surface_groups(registry, min_length, True)))
-    for text, start in _anywhere(article, call.zones, long_names.groups.keys()):
+    other_kinds = frozenset(w.casefold() for w in call.texts("other-kinds"))
+    for text, start in _anywhere(article, call.zones, long_names.groups.keys(), other_kinds):
         match = long_names.nearest(text, 1)
         if match is None:
             continue
@@ -122,9 +123,13 @@ def _declined(text: str, name: str) -> bool:
     )
 
 
-def _anywhere(article: Article, zones: tuple[str, ...], shapes: Set[tuple[str, int]]) -> Iterator[tuple[str, int]]:
+def _anywhere(
+    article: Article, zones: tuple[str, ...], shapes: Set[tuple[str, int]], other_kinds: Set[str]
+) -> Iterator[tuple[str, int]]:
     """Every run of two to five capitalised words, for long names (several words) misspelled outside
-    credit positions; only runs of a ``shapes`` (first letter, word count) that some name has."""
+    credit positions; only runs of a ``shapes`` (first letter, word count) that some name has, and
+    not inside a longer name ("Neue Deutche Welle") or before a word of ``other_kinds`` of
+    organisation ("Al Jazera Consultants")."""
     for zone in select_zones(article, zones):
         for match in _ANYWHERE.finditer(article.zone_text(zone)):
             if " " not in match.group(0):
@@ -133,8 +138,13 @@ def _anywhere(article: Article, zones: tuple[str, ...], shapes: Set[tuple[str, i
             for i, first in enumerate(words):
                 if first.group(0).casefold() in _STOP_WORDS:
                     continue
+                if i > 0 and words[i - 1].group(0).casefold() not in _STOP_WORDS:
+                    continue
                 letter = first.group(0)[:1].casefold()
                 for count, last in enumerate(words[i + 1 :], start=2):
+                    after = i + count
+                    if after < len(words) and words[after].group(0).casefold().strip(".,") in other_kinds:
+                        continue
                     if (letter, count) in shapes:
                         run = _POSSESSIVE.sub("", match.group(0)[first.start() : last.end()])
                         yield run, zone.start + match.start() + first.start()
