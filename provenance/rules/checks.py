@@ -298,7 +298,16 @@ def _is_cjk_list(text: str, call: CheckCall) -> bool:
         return False
     if statistics.median(len(s) for s in segments) > call.number("max-segment-chars"):
         return False
+    # Korean prose spaces its words too, but most of them end in a particle or a verb ending
+    hangul = [s for s in segments if _HANGUL.search(s)]
+    if len(hangul) >= len(segments) / 2 and sum(1 for s in hangul if _HANGUL_ENDING.search(s)) >= 0.3 * len(hangul):
+        return False
     return len(_CJK_PUNCT.findall(text)) <= max(1, cjk // 100)
+
+
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+#: particles and verb endings that close most words of a Korean sentence, and seldom a keyword
+_HANGUL_ENDING = re.compile(r"(?:은|는|이|가|을|를|의|에|에서|으로|로|와|과|도|만|다|요|고|며|서|게|지)[.,!?)\]]*$")
 
 
 @check("duplicated-headline", {}, ("count",))
