@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true", help="list missed statements and false flags")
     parser.add_argument("--split", choices=SPLITS, help="only this split (default: both)")
     parser.add_argument("--rated-domains", action="store_true", help="impostor flags on 11,520 rated news domains")
-    parser.add_argument("--collection", type=int, help="only the records of this gathering (1 to 5)")
+    parser.add_argument("--collection", type=int, help="only the records of this gathering (1 to 6)")
     parser.add_argument("--data", type=Path, default=DATA, help="folder of the statement files")
     parser.add_argument("--zyte", action="store_true", help="also list every flag on the 181 real Zyte pages")
     parser.add_argument("--htmldate", action="store_true", help="also list every flag on the 799 real dates pages")
