@@ -131,3 +131,18 @@ def test_fingerprints_of_spaced_scripts_do_not_change(text: str, count: int, con
 )
 def test_words_keep_their_marks_and_unspaced_scripts_are_tokenised_by_letter(text: str, expected: list[str]) -> None:
     assert tokens(text) == expected
+
+
+def test_word_hash_table_stays_within_its_size_and_hashes_do_not_depend_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from provenance.article import fingerprint
+
+    texts = [f"Officials in district {i} counted {i * 7} ballots on Monday, clerk Ana Varga{i} said." for i in range(300)]
+    expected = [shingle_hashes(tokens(t), 5) for t in texts]
+    monkeypatch.setattr(fingerprint, "TOKEN_CACHE_WORDS", 50)
+    monkeypatch.setattr(fingerprint, "_TOKEN_HASHES", {})
+    sizes = []
+    for text, want in zip(texts, expected):
+        assert np.array_equal(shingle_hashes(tokens(text), 5), want)
+        sizes.append(len(fingerprint._TOKEN_HASHES))
+    assert max(sizes) <= 50
+    assert min(sizes[10:]) < 50  # emptied when full, not frozen at the limit
