@@ -152,8 +152,8 @@ def shingle_hashes(words: list[str], size: int = RECIPE.shingle_size) -> np.ndar
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 #: Words whose hashes are kept. A run's vocabulary keeps growing with its articles (names, numbers,
-#: typos: 95,000 words after 20,000 news articles, over a million in a year), so the table is
-#: emptied when full: memory stays flat, and the common words are back after a few articles.
+#: typos: 95,000 words after 20,000 generated news articles), so the table is emptied when full:
+#: its memory stays bounded, and the common words are back after a few articles.
 TOKEN_CACHE_WORDS = 200_000
 _TOKEN_HASHES: dict[str, int] = {}
 
